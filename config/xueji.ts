@@ -1,0 +1,26 @@
+/**
+ * Provincial rules as configuration (SPEC §8). Defaults are Anhui's (seeds/000, 002);
+ * another province overrides them here or through the environment, never in code.
+ */
+export default ({ env }: { env: any }) => ({
+  province: env('XUEJI_PROVINCE_CODE', '340000'),
+  classCaps: {
+    primary: env.int('XUEJI_CAP_PRIMARY', 56),
+    junior: env.int('XUEJI_CAP_JUNIOR', 60),
+    senior: env.int('XUEJI_CAP_SENIOR', 60),
+  },
+  entryAge: {
+    minAge: env.int('XUEJI_ENTRY_MIN_AGE', 6),
+    cutoffMonth: env.int('XUEJI_ENTRY_CUTOFF_MONTH', 8),
+    cutoffDay: env.int('XUEJI_ENTRY_CUTOFF_DAY', 31),
+  },
+  promotion: { month: 8, day: 1, cron: env('XUEJI_PROMOTION_CRON', '0 2 1 8 *') },
+  graduationDeadline: { month: 7, day: 31 },
+  registrationDeadline: { month: 9, day: 30 },
+  cron: { enabled: env.bool('XUEJI_CRON', true), timezone: 'Asia/Shanghai' },
+  demo: {
+    // Load the demo province on the first start of an empty, non-production database.
+    seed: env.bool('XUEJI_DEMO_SEED', env('NODE_ENV') !== 'production'),
+    students: env.int('XUEJI_DEMO_STUDENTS', 20000),
+  },
+});

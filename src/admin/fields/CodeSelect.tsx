@@ -1,0 +1,47 @@
+/**
+ * Admin input for `global::code` fields: a select over one national or system code table.
+ * The stored value is the code (e.g. 民族 '01'); the registrar sees '01 汉族'.
+ */
+import * as React from 'react';
+import { Field, SingleSelect, SingleSelectOption } from '@strapi/design-system';
+import { codeOptions } from '../../domain/code-lookup';
+
+interface Props {
+  name: string;
+  label: React.ReactNode;
+  hint?: React.ReactNode;
+  required?: boolean;
+  disabled?: boolean;
+  error?: string;
+  value?: string | null;
+  onChange: (name: string, value: unknown) => void;
+  attribute: { options?: { table?: string } };
+}
+
+const CodeSelect = React.forwardRef<HTMLDivElement, Props>(
+  ({ name, label, hint, required, disabled, error, value, onChange, attribute }, ref) => {
+    const options = codeOptions(attribute?.options?.table ?? '');
+    return (
+      <Field.Root name={name} id={name} error={error} hint={hint} required={required} ref={ref}>
+        <Field.Label>{label}</Field.Label>
+        <SingleSelect
+          value={value ?? undefined}
+          disabled={disabled}
+          placeholder="请选择"
+          onClear={required ? undefined : () => onChange(name, null)}
+          onChange={(v: string | number) => onChange(name, String(v))}
+        >
+          {options.map((o) => (
+            <SingleSelectOption key={o.code} value={o.code}>
+              {`${o.code} ${o.label}`}
+            </SingleSelectOption>
+          ))}
+        </SingleSelect>
+        <Field.Hint />
+        <Field.Error />
+      </Field.Root>
+    );
+  },
+);
+
+export default CodeSelect;

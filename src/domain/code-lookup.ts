@@ -1,0 +1,17 @@
+/** One lookup over national (code-tables.ts) and system (system-codes.ts) code tables. */
+import { CODE_TABLES } from './code-tables';
+import { SYSTEM_CODE_TABLES, type CodeItem } from './system-codes';
+
+export const ALL_CODE_TABLES: Record<string, readonly CodeItem[]> = { ...CODE_TABLES, ...SYSTEM_CODE_TABLES } as any;
+
+export function codeOptions(table: string): readonly CodeItem[] {
+  return ALL_CODE_TABLES[table] ?? [];
+}
+
+export function hasCode(table: string, code: string): boolean {
+  return codeOptions(table).some((c) => c.code === code);
+}
+
+export function labelOf(table: string, code: string | null | undefined): string | undefined {
+  return code == null ? undefined : codeOptions(table).find((c) => c.code === code)?.label;
+}

@@ -1,0 +1,300 @@
+/**
+ * The whole content model in one table: every content type, every attribute and its Chinese
+ * label. `scripts/gen-schemas.ts` writes the Strapi schema.json files from it; bootstrap writes
+ * the admin labels from it; a unit test checks the committed schemas are in sync.
+ */
+import { FAMILY_FIELDS, SCOPE_FIELDS, STUDENT_FIELDS, STUDENT_SYSTEM_FIELDS, type FieldSpec } from './student-fields';
+
+export interface AttrSpec {
+  key: string;
+  label: string;
+  /** Strapi attribute definition (type, options …); omitted for FieldSpec-derived ones. */
+  attr: Record<string, unknown>;
+}
+
+export interface TypeSpec {
+  api: string;             // api folder and singular name
+  plural: string;
+  collectionName: string;  // table name: short (PostgreSQL 63-char identifiers)
+  displayName: string;     // Chinese
+  description?: string;
+  mainField?: string;      // attribute the admin shows in lists and relation pickers
+  scoped: boolean;         // carries scope columns
+  attrs: AttrSpec[];
+}
+
+export interface ComponentSpec {
+  category: string;
+  name: string;
+  collectionName: string;
+  displayName: string;
+  attrs: AttrSpec[];
+}
+
+const code = (table: string, required = false, def?: string) => ({
+  type: 'customField', customField: 'global::code', options: { table }, ...(required ? { required: true } : {}),
+  ...(def !== undefined ? { default: def } : {}),
+});
+
+/** Turns a national FieldSpec into a Strapi attribute. */
+export function attrOf(f: FieldSpec): Record<string, unknown> {
+  const req = f.required ? { required: true } : {};
+  const def = f.defaultValue !== undefined ? { default: f.defaultValue } : {};
+  switch (f.kind) {
+    case 'code': return code(f.table!, !!f.required, f.defaultValue);
+    case 'date': return { type: 'date', ...req };
+    case 'integer': return { type: 'integer', ...req };
+    case 'decimal1': return { type: 'decimal', ...req };
+    case 'email': return { type: 'email', ...req };
+    case 'media': return { type: 'media', multiple: false, allowedTypes: ['images'] };
+    case 'region12': return { type: 'string', maxLength: 12, regex: '^\\d{12}$', ...req };
+    case 'yearMonth': return { type: 'string', maxLength: 6, regex: '^\\d{4}(0[1-9]|1[0-2])$', ...req };
+    case 'phone': return { type: 'string', maxLength: 20, regex: '^\\d{5,20}$', ...req };
+    case 'postcode': return { type: 'string', maxLength: 6, regex: '^\\d{6}$', ...req };
+    case 'idNumber': return { type: 'string', maxLength: f.maxLength ?? 30, ...req };
+    default: return { type: 'string', ...(f.maxLength ? { maxLength: f.maxLength } : {}), ...req, ...def };
+  }
+}
+
+const fromFields = (fields: FieldSpec[], skip: string[] = []): AttrSpec[] =>
+  fields.filter((f) => !skip.includes(f.key)).map((f) => ({ key: f.key, label: f.label, attr: attrOf(f) }));
+
+const scopeAttrs = (): AttrSpec[] =>
+  SCOPE_FIELDS.map((f) => ({ key: f.key, label: f.label, attr: { type: 'string', maxLength: f.maxLength } }));
+
+const a = (key: string, label: string, attr: Record<string, unknown>): AttrSpec => ({ key, label, attr });
+const rel = (relation: string, target: string, extra: Record<string, unknown> = {}) => ({ type: 'relation', relation, target, ...extra });
+
+const studentSub = (): AttrSpec[] => [a('student', '学生', rel('manyToOne', 'api::student.student')), ...scopeAttrs()];
+
+export const COMPONENTS: ComponentSpec[] = [
+  {
+    category: 'family', name: 'member', collectionName: 'components_family_members', displayName: '家庭成员',
+    attrs: fromFields(FAMILY_FIELDS),
+  },
+];
+
+export const CONTENT_TYPES: TypeSpec[] = [
+  {
+    api: 'authority', plural: 'authorities', collectionName: 'authorities', displayName: '学籍主管单位',
+    description: '省、市、县教育行政部门', mainField: 'name', scoped: true,
+    attrs: [
+      a('name', '单位名称', { type: 'string', required: true, maxLength: 100 }),
+      a('unitCode', '单位代码', { type: 'string', required: true, maxLength: 20 }),
+      a('level', '级别', code('authorityLevel', true)),
+      a('regionCode', '所在地行政区划码', { type: 'string', required: true, maxLength: 6, regex: '^\\d{6}$' }),
+      a('parent', '上级单位', rel('manyToOne', 'api::authority.authority')),
+      a('address', '单位地址', { type: 'string', maxLength: 200 }),
+      a('areaType', '所在地区类别', { type: 'string', maxLength: 50 }),
+      a('economicType', '所在地经济属性', { type: 'string', maxLength: 50 }),
+      a('ethnicType', '所在地民族属性', { type: 'string', maxLength: 50 }),
+      a('phone', '联系电话', { type: 'string', maxLength: 20 }),
+      ...scopeAttrs(),
+    ],
+  },
+  {
+    api: 'school', plural: 'schools', collectionName: 'schools', displayName: '学校', mainField: 'name', scoped: true,
+    attrs: [
+      a('name', '学校名称', { type: 'string', required: true, maxLength: 100 }),
+      a('code', '学校标识码', { type: 'string', required: true, unique: true, maxLength: 10, regex: '^\\d{10}$' }),
+      a('localNumber', '学校编码', { type: 'string', maxLength: 30 }),
+      a('authority', '主管单位', rel('manyToOne', 'api::authority.authority')),
+      a('centralSchool', '学区中心校', rel('manyToOne', 'api::school.school')),
+      a('category', '学校类别', code('schoolCategory', true)),
+      a('schoolType', '办学类型', code('schoolType', true)),
+      a('schoolingSystem', '学制', code('schoolingSystem', true)),
+      a('ownership', '学校办别', code('schoolOwnership')),
+      a('urbanRural', '驻地城乡类型', code('urbanRural')),
+      a('regionCode', '所在地行政区划码', { type: 'string', required: true, maxLength: 6, regex: '^\\d{6}$' }),
+      a('address', '学校地址', { type: 'string', maxLength: 200 }),
+      a('phone', '联系电话', { type: 'string', maxLength: 20 }),
+      ...scopeAttrs(),
+    ],
+  },
+  {
+    api: 'school-class', plural: 'school-classes', collectionName: 'school_classes', displayName: '班级',
+    mainField: 'name', scoped: true,
+    attrs: [
+      a('name', '班级名称', { type: 'string', maxLength: 50 }),
+      a('school', '学校', rel('manyToOne', 'api::school.school')),
+      a('grade', '年级', { type: 'integer', required: true, min: 1, max: 12 }),
+      a('number', '班号', { type: 'integer', required: true, min: 1, max: 99 }),
+      a('foundedYearMonth', '建班年月', { type: 'string', required: true, maxLength: 6, regex: '^\\d{4}(0[1-9]|1[0-2])$' }),
+      a('headTeacher', '班主任姓名', { type: 'string', maxLength: 50 }),
+      a('schoolingSystem', '学制', code('schoolingSystem')),
+      a('classType', '班级类型', code('classType')),
+      a('honours', '荣誉称号', { type: 'string', maxLength: 200 }),
+      ...scopeAttrs(),
+    ],
+  },
+  {
+    api: 'student', plural: 'students', collectionName: 'students', displayName: '学生', mainField: 'name', scoped: true,
+    attrs: [
+      ...fromFields(STUDENT_FIELDS, ['grade', 'schoolClass']),
+      a('grade', '年级', { type: 'integer', required: true, min: 1, max: 12 }),
+      a('schoolClass', '班级', rel('manyToOne', 'api::school-class.school-class')),
+      a('school', '学校', rel('manyToOne', 'api::school.school')),
+      a('family', '家庭成员', { type: 'component', component: 'family.member', repeatable: true, min: 2 }),
+      a('idIsGuardians', '证件号为监护人证件号', { type: 'boolean', default: false }),
+      a('studentNumber', '学籍号', { type: 'string', maxLength: 30 }),
+      a('regionalNumber', '地区学号', { type: 'string', maxLength: 30 }),
+      a('registrationStatus', '注册状态', code('registrationStatus', true, 'draft')),
+      a('enrollmentStatus', '学籍状态', code('enrollmentStatus', true, '01')),
+      // Uniqueness key (one person, one record): own ID, or guardian ID + name + birth date.
+      a('identityKey', '查重键', { type: 'string', maxLength: 80, private: true }),
+      ...scopeAttrs(),
+    ],
+  },
+  {
+    api: 'resume-entry', plural: 'resume-entries', collectionName: 'resume_entries', displayName: '学生简历', scoped: true,
+    attrs: [
+      a('startDate', '起始日期', { type: 'date', required: true }),
+      a('endDate', '终止日期', { type: 'date' }),
+      a('schoolName', '学习单位', { type: 'string', required: true, maxLength: 100 }),
+      a('role', '担任职务', { type: 'string', maxLength: 50 }),
+      a('witness', '证明人', { type: 'string', maxLength: 50 }),
+      ...studentSub(),
+    ],
+  },
+  {
+    api: 'exam-result', plural: 'exam-results', collectionName: 'exam_results', displayName: '考试成绩', scoped: true,
+    attrs: [
+      a('schoolYear', '学年', { type: 'string', required: true, maxLength: 9, regex: '^\\d{4}-\\d{4}$' }),
+      a('term', '学期', code('term', true)),
+      a('examName', '考试名称', { type: 'string', required: true, maxLength: 100 }),
+      a('subject', '科目', { type: 'string', required: true, maxLength: 50 }),
+      a('score', '成绩', { type: 'decimal' }),
+      a('gradeLevel', '等级', { type: 'string', maxLength: 10 }),
+      ...studentSub(),
+    ],
+  },
+  {
+    api: 'evaluation', plural: 'evaluations', collectionName: 'evaluations', displayName: '综合评价', scoped: true,
+    attrs: [
+      a('schoolYear', '学年', { type: 'string', required: true, maxLength: 9, regex: '^\\d{4}-\\d{4}$' }),
+      a('term', '学期', code('term', true)),
+      a('conduct', '品德表现', { type: 'string', maxLength: 20 }),
+      a('overallLevel', '综合素质等级', { type: 'string', maxLength: 20 }),
+      a('comment', '评语', { type: 'text' }),
+      a('evaluator', '评价人', { type: 'string', maxLength: 50 }),
+      ...studentSub(),
+    ],
+  },
+  {
+    api: 'award', plural: 'awards', collectionName: 'awards', displayName: '奖励', scoped: true,
+    attrs: [
+      a('title', '奖励名称', { type: 'string', required: true, maxLength: 100 }),
+      a('level', '奖励级别', code('awardLevel')),
+      a('awardedOn', '奖励日期', { type: 'date', required: true }),
+      a('grantor', '颁奖单位', { type: 'string', maxLength: 100 }),
+      a('reason', '奖励原因', { type: 'text' }),
+      ...studentSub(),
+    ],
+  },
+  {
+    api: 'punishment', plural: 'punishments', collectionName: 'punishments', displayName: '处分', scoped: true,
+    attrs: [
+      a('kind', '处分类型', code('punishmentKind', true)),
+      a('imposedOn', '处分日期', { type: 'date', required: true }),
+      a('reason', '处分原因', { type: 'text', required: true }),
+      a('imposedBy', '处分单位', { type: 'string', maxLength: 100 }),
+      a('revoked', '是否撤销', { type: 'boolean', default: false }),
+      a('revokedOn', '撤销日期', { type: 'date' }),
+      a('revokeReason', '撤销原因', { type: 'text' }),
+      ...studentSub(),
+    ],
+  },
+  {
+    api: 'change-request', plural: 'change-requests', collectionName: 'change_requests', displayName: '学籍变动申请', scoped: true,
+    attrs: [
+      a('type', '变动类型', code('changeType', true)),
+      a('student', '学生', rel('manyToOne', 'api::student.student')),
+      a('fromSchool', '原学校', rel('manyToOne', 'api::school.school')),
+      a('toSchool', '转入学校', rel('manyToOne', 'api::school.school')),
+      a('fromClass', '原班级', rel('manyToOne', 'api::school-class.school-class')),
+      a('toClass', '转入班级', rel('manyToOne', 'api::school-class.school-class')),
+      a('reason', '变动原因', { type: 'text', required: true }),
+      a('proofs', '证明材料', { type: 'media', multiple: true, allowedTypes: ['images', 'files'] }),
+      a('payload', '变更内容', { type: 'json' }),
+      a('state', '办理状态', code('changeState', true, 'pending')),
+      a('currentStep', '当前步骤', { type: 'integer', default: 0 }),
+      a('dueDate', '办理期限', { type: 'date' }),
+      a('submittedAt', '提交时间', { type: 'datetime' }),
+      a('openKey', '在办标记', { type: 'string', maxLength: 40, private: true }),
+      ...scopeAttrs(),
+      a('toProvinceCode', '转入地省级区划码', { type: 'string', maxLength: 6 }),
+      a('toCityCode', '转入地市级区划码', { type: 'string', maxLength: 6 }),
+      a('toCountyCode', '转入地县级区划码', { type: 'string', maxLength: 6 }),
+      a('toSchoolCode', '转入学校标识码', { type: 'string', maxLength: 10 }),
+    ],
+  },
+  {
+    api: 'approval', plural: 'approvals', collectionName: 'approvals', displayName: '审批记录', scoped: true,
+    attrs: [
+      a('changeRequest', '变动申请', rel('manyToOne', 'api::change-request.change-request')),
+      a('step', '步骤', { type: 'integer', required: true }),
+      a('level', '审批层级', { type: 'string', required: true, maxLength: 20 }),
+      a('decision', '审批结果', code('approvalDecision', true)),
+      a('comment', '审批意见', { type: 'text' }),
+      a('deciderId', '审批人ID', { type: 'integer' }),
+      a('deciderName', '审批人', { type: 'string', maxLength: 100 }),
+      a('decidedAt', '审批时间', { type: 'datetime', required: true }),
+      ...scopeAttrs(),
+    ],
+  },
+  {
+    api: 'audit-log', plural: 'audit-logs', collectionName: 'audit_logs', displayName: '操作日志', scoped: true,
+    attrs: [
+      a('action', '操作', { type: 'string', required: true, maxLength: 50 }),
+      a('subjectType', '对象类型', { type: 'string', maxLength: 80 }),
+      a('subjectId', '对象ID', { type: 'string', maxLength: 40 }),
+      a('actorId', '操作人ID', { type: 'integer' }),
+      a('actorName', '操作人', { type: 'string', maxLength: 100 }),
+      a('actorKind', '身份类型', { type: 'string', maxLength: 30 }),
+      a('ip', 'IP地址', { type: 'string', maxLength: 64 }),
+      a('at', '时间', { type: 'datetime', required: true }),
+      a('changes', '变更内容', { type: 'json' }),
+      ...scopeAttrs(),
+    ],
+  },
+  {
+    api: 'staff-scope', plural: 'staff-scopes', collectionName: 'staff_scopes', displayName: '账号管辖范围',
+    description: '管理后台账号与所属单位或学校的对应', mainField: 'label', scoped: false,
+    attrs: [
+      a('adminUserId', '账号ID', { type: 'integer', required: true, unique: true }),
+      a('label', '说明', { type: 'string', maxLength: 100 }),
+      a('level', '级别', code('scopeLevel', true)),
+      a('code', '区划码或学校标识码', { type: 'string', required: true, maxLength: 10 }),
+    ],
+  },
+];
+
+/** uid → attribute → Chinese label, for the admin panel configuration. */
+export function labelTable(): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const t of CONTENT_TYPES) out[`api::${t.api}.${t.api}`] = Object.fromEntries(t.attrs.map((x) => [x.key, x.label]));
+  for (const c of COMPONENTS) out[`${c.category}.${c.name}`] = Object.fromEntries(c.attrs.map((x) => [x.key, x.label]));
+  return out;
+}
+
+export function schemaOf(t: TypeSpec) {
+  return {
+    kind: 'collectionType',
+    collectionName: t.collectionName,
+    info: { singularName: t.api, pluralName: t.plural, displayName: t.displayName, ...(t.description ? { description: t.description } : {}) },
+    options: { draftAndPublish: false },
+    pluginOptions: {},
+    attributes: Object.fromEntries(t.attrs.map((x) => [x.key, x.attr])),
+  };
+}
+
+export function componentSchemaOf(c: ComponentSpec) {
+  return {
+    collectionName: c.collectionName,
+    info: { displayName: c.displayName, icon: 'user' },
+    options: {},
+    attributes: Object.fromEntries(c.attrs.map((x) => [x.key, x.attr])),
+  };
+}
+
+export { STUDENT_SYSTEM_FIELDS };

@@ -1,0 +1,54 @@
+/**
+ * Database-level guarantees Strapi's schema cannot express (`unique: true` creates no index).
+ * Run at every bootstrap, idempotently. Not in database/migrations: Strapi runs user migrations
+ * *before* it creates the content-type tables, so on a fresh database they would fail.
+ */
+import type { Core } from '@strapi/strapi';
+
+const UNIQUE: Array<{ name: string; uid: string; attrs: string[] }> = [
+  // One person, one record (一人一籍一号): the identity key covers own and guardian ID numbers.
+  { name: 'students_identity_key_uq', uid: 'api::student.student', attrs: ['identityKey'] },
+  { name: 'students_student_number_uq', uid: 'api::student.student', attrs: ['studentNumber'] },
+  { name: 'students_regional_number_uq', uid: 'api::student.student', attrs: ['regionalNumber'] },
+  { name: 'schools_code_uq', uid: 'api::school.school', attrs: ['code'] },
+  { name: 'school_classes_cohort_uq', uid: 'api::school-class.school-class', attrs: ['schoolCode', 'foundedYearMonth', 'number'] },
+  // A student with an open change request cannot get another one (open_key = student while open).
+  { name: 'change_requests_open_key_uq', uid: 'api::change-request.change-request', attrs: ['openKey'] },
+  { name: 'staff_scopes_admin_user_uq', uid: 'api::staff-scope.staff-scope', attrs: ['adminUserId'] },
+];
+
+// Indexes on the scope columns: the one predicate of the scope rule is an equality on them.
+const SCOPED = [
+  'api::student.student', 'api::school.school', 'api::school-class.school-class', 'api::change-request.change-request',
+  'api::audit-log.audit-log', 'api::resume-entry.resume-entry', 'api::exam-result.exam-result',
+  'api::evaluation.evaluation', 'api::award.award', 'api::punishment.punishment', 'api::approval.approval',
+];
+
+export const COUNTER_TABLE = 'xueji_counters';
+
+const column = (strapi: Core.Strapi, uid: string, attr: string): string => {
+  const meta: any = strapi.db.metadata.get(uid as any);
+  return meta.attributes[attr].columnName ?? attr;
+};
+
+export async function ensureDbConstraints(strapi: Core.Strapi): Promise<void> {
+  const knex = strapi.db.connection;
+  if (!(await knex.schema.hasTable(COUNTER_TABLE))) {
+    await knex.schema.createTable(COUNTER_TABLE, (t) => {
+      t.string('key', 80).primary();
+      t.bigInteger('value').notNullable().defaultTo(0);
+    });
+  }
+  for (const u of UNIQUE) {
+    const table = strapi.db.metadata.get(u.uid as any).tableName;
+    const cols = u.attrs.map((a) => `"${column(strapi, u.uid, a)}"`).join(', ');
+    await knex.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ${u.name} ON "${table}" (${cols})`);
+  }
+  for (const uid of SCOPED) {
+    const table = strapi.db.metadata.get(uid as any).tableName;
+    for (const attr of ['provinceCode', 'cityCode', 'countyCode', 'schoolCode']) {
+      const col = column(strapi, uid, attr);
+      await knex.raw(`CREATE INDEX IF NOT EXISTS "${table}_${col}_ix" ON "${table}" ("${col}")`);
+    }
+  }
+}

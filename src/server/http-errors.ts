@@ -1,0 +1,17 @@
+/** Maps domain errors to Strapi's HTTP errors: Chinese message for people, stable code for programs. */
+import { errors } from '@strapi/utils';
+import { DomainError } from '../domain/errors';
+
+export function toHttpError(e: DomainError): Error {
+  return new errors.ValidationError(e.message, { code: e.code, field: e.field, ...(e.details ?? {}) });
+}
+
+/** Runs fn; a DomainError becomes a 400 ValidationError carrying `details.code`. */
+export async function withDomainErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof DomainError) throw toHttpError(e);
+    throw e;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Admin-panel roles per level (SPEC §1, A §17) and their Content Manager permissions.
+ * Roles are data kept in sync at every bootstrap; the region each account may see comes from
+ * its staff-scope record (region scope itself is applied by the scope module).
+ */
+import type { Core } from '@strapi/strapi';
+import type { ScopeLevel } from '../domain/scope';
+
+const CM = 'plugin::content-manager.explorer';
+const SCHOOL_RECORDS = [
+  'api::student.student', 'api::resume-entry.resume-entry', 'api::exam-result.exam-result',
+  'api::evaluation.evaluation', 'api::award.award', 'api::punishment.punishment',
+];
+const ORG = ['api::authority.authority', 'api::school.school', 'api::school-class.school-class'];
+const WORKFLOW = ['api::change-request.change-request', 'api::approval.approval'];
+const ALL = [...ORG, ...SCHOOL_RECORDS, ...WORKFLOW, 'api::audit-log.audit-log'];
+
+export interface StaffRoleSpec {
+  code: string;
+  name: string;
+  description: string;
+  level: ScopeLevel;
+  /** uid → CM actions */
+  grants: Record<string, Array<'read' | 'create' | 'update' | 'delete'>>;
+  /** extra (non content-type) admin actions */
+  extra?: string[];
+}
+
+const grant = (uids: string[], actions: Array<'read' | 'create' | 'update' | 'delete'>) =>
+  Object.fromEntries(uids.map((u) => [u, actions]));
+
+export const STAFF_ROLES: StaffRoleSpec[] = [
+  {
+    code: 'xueji-province', name: '省级管理员', level: 'province',
+    description: '全省查询统计；维护主管单位、学校和账号',
+    grants: { ...grant(ALL, ['read']), ...grant(['api::authority.authority', 'api::school.school'], ['read', 'create', 'update']), ...grant(['api::staff-scope.staff-scope'], ['read', 'create', 'update']) },
+    extra: ['admin::users.read', 'admin::users.create', 'admin::users.update', 'admin::roles.read'],
+  },
+  {
+    code: 'xueji-city', name: '市级教育局', level: 'city',
+    description: '本市范围内维护、查询、统计和审批',
+    grants: { ...grant(ALL, ['read']), ...grant(WORKFLOW, ['read', 'update']) },
+    extra: ['admin::users.read'],
+  },
+  {
+    code: 'xueji-county', name: '县级教育局', level: 'county',
+    description: '本县（以县为主）维护、查询、统计和审批；管理本县学校账号',
+    grants: { ...grant(ALL, ['read']), ...grant(['api::school-class.school-class'], ['read', 'create', 'update']), ...grant(WORKFLOW, ['read', 'update']), ...grant(['api::staff-scope.staff-scope'], ['read', 'create', 'update']) },
+    extra: ['admin::users.read', 'admin::users.create', 'admin::users.update'],
+  },
+  {
+    code: 'xueji-school', name: '学校学籍管理员', level: 'school',
+    description: '维护本校学生学籍、简历、成绩、评价、奖惩，提交变动申请',
+    grants: {
+      ...grant(SCHOOL_RECORDS, ['read', 'create', 'update']),
+      ...grant(['api::school.school', 'api::authority.authority', 'api::approval.approval', 'api::audit-log.audit-log'], ['read']),
+      ...grant(['api::school-class.school-class'], ['read', 'create', 'update']),
+      ...grant(['api::change-request.change-request'], ['read', 'create', 'update']),
+    },
+  },
+];
+
+function fieldsOf(strapi: Core.Strapi, uid: string): string[] {
+  const attrs: any = strapi.getModel(uid as any).attributes;
+  return Object.keys(attrs).filter((k) => {
+    const a = attrs[k];
+    return !['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(k) && !a.private;
+  });
+}
+
+export function permissionsOf(strapi: Core.Strapi, spec: StaffRoleSpec) {
+  const perms: any[] = [];
+  for (const [uid, actions] of Object.entries(spec.grants)) {
+    for (const action of actions) {
+      const withFields = action === 'read' || action === 'create' || action === 'update';
+      perms.push({
+        action: `${CM}.${action}`,
+        subject: uid,
+        properties: withFields ? { fields: fieldsOf(strapi, uid) } : {},
+        conditions: [],
+      });
+    }
+  }
+  for (const action of spec.extra ?? []) perms.push({ action, subject: null, properties: {}, conditions: [] });
+  // Every staff user uploads photos and proofs.
+  for (const action of ['plugin::upload.read', 'plugin::upload.assets.create', 'plugin::upload.assets.update', 'plugin::upload.assets.download', 'plugin::upload.assets.copy-link']) {
+    perms.push({ action, subject: null, properties: {}, conditions: [] });
+  }
+  return perms;
+}
+
+/** Creates or updates the four staff roles; returns code → role id. */
+export async function syncStaffRoles(strapi: Core.Strapi): Promise<Record<string, number>> {
+  const roleService = strapi.service('admin::role') as any;
+  await roleService.createRolesIfNoneExist();
+  const ids: Record<string, number> = {};
+  for (const spec of STAFF_ROLES) {
+    let role = await strapi.db.query('admin::role').findOne({ where: { code: spec.code } });
+    if (!role) role = await roleService.create({ name: spec.name, code: spec.code, description: spec.description });
+    await roleService.assignPermissions(role.id, permissionsOf(strapi, spec));
+    ids[spec.code] = role.id;
+  }
+  return ids;
+}
