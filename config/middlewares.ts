@@ -9,6 +9,8 @@ const config: Core.Config.Middlewares = [
   'strapi::query',
   'strapi::body',
   'strapi::session',
+  // Lockout, password complexity and expiry, login audit — around Strapi's admin auth routes.
+  'global::account-security',
   'strapi::favicon',
   'strapi::public',
 ];

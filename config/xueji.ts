@@ -17,6 +17,13 @@ export default ({ env }: { env: any }) => ({
   promotion: { month: 8, day: 1, cron: env('XUEJI_PROMOTION_CRON', '0 2 1 8 *') },
   graduationDeadline: { month: 7, day: 31 },
   registrationDeadline: { month: 9, day: 30 },
+  security: {
+    minLength: 8,
+    minClasses: 3,
+    maxAgeDays: env.int('XUEJI_PASSWORD_MAX_AGE_DAYS', 90),
+    maxFailures: env.int('XUEJI_LOGIN_MAX_FAILURES', 5),
+    lockMinutes: env.int('XUEJI_LOGIN_LOCK_MINUTES', 15),
+  },
   cron: { enabled: env.bool('XUEJI_CRON', true), timezone: 'Asia/Shanghai' },
   demo: {
     // Load the demo province on the first start of an empty, non-production database.

@@ -1,21 +1,31 @@
 import type { Core } from '@strapi/strapi';
 import { registerWriteRules } from './server/write-rules';
+import { registerAudit } from './server/audit';
 import { ensureDbConstraints } from './server/db-constraints';
+import { ensureSecurityTables } from './server/account-security';
+import { registerScopeConditions } from './server/scope';
 import { syncStaffRoles } from './server/staff-roles';
+import { registerMediaScope } from './server/media-scope';
 import { applyAdminLabels } from './server/admin-labels';
-import { loadDemoOnFirstStart } from './server/demo-start';
+import { loadDemoOnFirstStart, disableDemoAccountsInProduction } from './server/demo-start';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
     // Code-table fields: stored as the code, picked from the table in the admin panel.
     strapi.customFields.register({ name: 'code', type: 'string' });
+    // Order matters: validation and scope first, then the audit row of what was written.
     registerWriteRules(strapi);
+    registerAudit(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureDbConstraints(strapi);
+    await ensureSecurityTables(strapi);
+    await registerScopeConditions(strapi);
+    registerMediaScope(strapi);
     await syncStaffRoles(strapi);
     await applyAdminLabels(strapi);
+    await disableDemoAccountsInProduction(strapi);
     await loadDemoOnFirstStart(strapi);
   },
 };

@@ -3,7 +3,7 @@ import { errors } from '@strapi/utils';
 import { DomainError } from '../domain/errors';
 
 export function toHttpError(e: DomainError): Error {
-  return new errors.ValidationError(e.message, { code: e.code, field: e.field, ...(e.details ?? {}) });
+  return new errors.ValidationError(e.message, { ...(e.details ?? {}), code: e.code, field: e.field });
 }
 
 /** Runs fn; a DomainError becomes a 400 ValidationError carrying `details.code`. */

@@ -5,6 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { ScopeLevel } from '../domain/scope';
+import { SCOPE_CONDITION, SCOPE_EITHER_SIDE_CONDITION } from './scope';
 
 const CM = 'plugin::content-manager.explorer';
 const SCHOOL_RECORDS = [
@@ -68,6 +69,10 @@ function fieldsOf(strapi: Core.Strapi, uid: string): string[] {
   });
 }
 
+/** Every scoped type is filtered by the one scope rule; transfers by either side. */
+const conditionsFor = (uid: string): string[] =>
+  uid === 'api::staff-scope.staff-scope' ? [] : uid === 'api::change-request.change-request' ? [SCOPE_EITHER_SIDE_CONDITION] : [SCOPE_CONDITION];
+
 export function permissionsOf(strapi: Core.Strapi, spec: StaffRoleSpec) {
   const perms: any[] = [];
   for (const [uid, actions] of Object.entries(spec.grants)) {
@@ -77,14 +82,15 @@ export function permissionsOf(strapi: Core.Strapi, spec: StaffRoleSpec) {
         action: `${CM}.${action}`,
         subject: uid,
         properties: withFields ? { fields: fieldsOf(strapi, uid) } : {},
-        conditions: [],
+        conditions: conditionsFor(uid),
       });
     }
   }
   for (const action of spec.extra ?? []) perms.push({ action, subject: null, properties: {}, conditions: [] });
-  // Every staff user uploads photos and proofs.
-  for (const action of ['plugin::upload.read', 'plugin::upload.assets.create', 'plugin::upload.assets.update', 'plugin::upload.assets.download', 'plugin::upload.assets.copy-link']) {
-    perms.push({ action, subject: null, properties: {}, conditions: [] });
+  // Every staff user uploads photos and proofs, and sees only those of their own scope.
+  perms.push({ action: 'plugin::upload.assets.create', subject: null, properties: {}, conditions: [] });
+  for (const action of ['plugin::upload.read', 'plugin::upload.assets.update', 'plugin::upload.assets.download', 'plugin::upload.assets.copy-link']) {
+    perms.push({ action, subject: null, properties: {}, conditions: [SCOPE_CONDITION] });
   }
   return perms;
 }

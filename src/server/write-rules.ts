@@ -20,7 +20,11 @@ import { chinaDateOf } from '../domain/dates';
 import { labelTable } from '../domain/content-model';
 import { relationTarget, loadRef } from './relations';
 import { reserveSequence } from './sequences';
-import { withDomainErrors } from './http-errors';
+import { withDomainErrors, toHttpError } from './http-errors';
+import { errors } from '@strapi/utils';
+import { assertWritable } from './scope';
+import { isApplyingCorrection } from './key-fields';
+import { KEY_FIELDS } from '../domain/student-fields';
 
 type Data = Record<string, any>;
 const LABELS = labelTable();
@@ -153,6 +157,7 @@ async function studentRule(strapi: Core.Strapi, data: Data, current: Data | null
   stripScope(data);
   delete data.identityKey;
   const cfg = xuejiConfig(strapi);
+  if (current?.registrationStatus === 'registered' && !isApplyingCorrection()) checkKeyFieldsUnchanged(data, current);
   const merged: Data = { ...current, ...data };
   if (data.family === undefined && current?.family) merged.family = current.family;
 
@@ -215,6 +220,45 @@ async function studentRule(strapi: Core.Strapi, data: Data, current: Data | null
   }
 }
 
+/**
+ * Key fields of a registered student (A §18) change only through an approved correction
+ * request; every other path is refused, whatever it sends.
+ */
+export function checkKeyFieldsUnchanged(data: Data, current: Data): void {
+  const same = (key: string, a: any, b: any) => {
+    if (key === 'photo') {
+      const ref = relationTarget(a);
+      if (ref === undefined) return true;
+      if (ref === null) return !b;
+      return !!b && ((ref.id !== undefined && ref.id === b.id) || (ref.documentId !== undefined && ref.documentId === b.documentId));
+    }
+    if (key === 'idNumber') return normalizeIdNumber(a) === normalizeIdNumber(b);
+    return String(a ?? '') === String(b ?? '');
+  };
+  for (const key of KEY_FIELDS) {
+    if (data[key] === undefined) continue;
+    if (!same(key, data[key], current[key])) {
+      const label = LABELS['api::student.student'][key];
+      throw fieldError('KEY_FIELD_LOCKED', label, '已注册学生的关键信息不能直接修改，请提交“关键信息变更”申请，经主管部门审核后生效', { field: key });
+    }
+  }
+}
+
+// ---------------------------------------------------------------- change requests
+/** Scope of a request: the student's side, and the receiving school's side for transfers. */
+async function changeRequestRule(strapi: Core.Strapi, data: Data, current: Data | null) {
+  for (const k of [...SCOPE_KEYS, 'toProvinceCode', 'toCityCode', 'toCountyCode', 'toSchoolCode', 'openKey']) delete data[k];
+  const ref = relationTarget(data.student);
+  const student = ref !== undefined ? await loadRef(strapi, 'api::student.student', ref) : current?.student;
+  if (!student) throw fieldError('STUDENT_REQUIRED', '学生', '请选择学生');
+  Object.assign(data, { provinceCode: student.provinceCode, cityCode: student.cityCode, countyCode: student.countyCode, schoolCode: student.schoolCode });
+  const toRef = relationTarget(data.toSchool);
+  const toSchool = toRef !== undefined ? await loadRef(strapi, 'api::school.school', toRef) : current?.toSchool;
+  if (toSchool) Object.assign(data, { toProvinceCode: toSchool.provinceCode, toCityCode: toSchool.cityCode, toCountyCode: toSchool.countyCode, toSchoolCode: toSchool.code });
+  const state = data.state ?? current?.state ?? 'pending';
+  data.openKey = state === 'pending' ? student.documentId : null;
+}
+
 // ---------------------------------------------------------------- sub-records
 async function studentSubRecordRule(strapi: Core.Strapi, data: Data, current: Data | null) {
   stripScope(data);
@@ -234,20 +278,38 @@ const RULES: Record<string, { rule: (s: Core.Strapi, d: Data, c: Data | null) =>
   'api::evaluation.evaluation': { rule: studentSubRecordRule, populate: { student: true } },
   'api::award.award': { rule: studentSubRecordRule, populate: { student: true } },
   'api::punishment.punishment': { rule: studentSubRecordRule, populate: { student: true } },
+  'api::change-request.change-request': { rule: changeRequestRule, populate: { student: true, toSchool: true } },
 };
 
-/** Document Service middleware: the one entry for every create/update. */
+/** Records only the system writes (append-only or system-kept); no request may change them. */
+const SYSTEM_ONLY = new Set(['api::audit-log.audit-log', 'api::approval.approval']);
+
+/** Document Service middleware: the one entry for every create, update and delete. */
 export function registerWriteRules(strapi: Core.Strapi): void {
   strapi.documents.use(async (ctx: any, next: () => Promise<any>) => {
+    const isWrite = ctx.action === 'create' || ctx.action === 'update' || ctx.action === 'delete';
+    if (!isWrite || !ctx.uid.startsWith('api::')) return next();
+    if (SYSTEM_ONLY.has(ctx.uid) && strapi.requestContext.get()) {
+      throw new errors.ForbiddenError('该记录由系统生成，不能新增、修改或删除', { code: 'RECORD_READ_ONLY' });
+    }
     const entry = RULES[ctx.uid];
-    if (!entry || (ctx.action !== 'create' && ctx.action !== 'update')) return next();
+    const current = ctx.action !== 'create' && ctx.params?.documentId
+      ? await existingRow(strapi, ctx.uid, ctx.params.documentId, entry?.populate) : null;
+    if (ctx.action === 'delete') {
+      if (current) await assertWritable(strapi, ctx.uid, [current]);
+      if (ctx.uid === 'api::student.student' && current && current.registrationStatus === 'registered') {
+        throw toHttpError(fieldError('STUDENT_NO_DELETE', '学生', '电子学籍档案永久保存，已注册学生不能删除；离校请办理学籍变动'));
+      }
+      return next();
+    }
+    if (ctx.action === 'update' && !current) return next();
     const data: Data = ctx.params?.data ?? {};
     await withDomainErrors(async () => {
       checkCodes(strapi, ctx.uid, data);
-      const current = ctx.action === 'update' ? await existingRow(strapi, ctx.uid, ctx.params.documentId, entry.populate) : null;
-      if (ctx.action === 'update' && !current) return;
-      await entry.rule(strapi, data, current);
+      if (entry) await entry.rule(strapi, data, current);
     });
+    // Scope: the record as it was and as it will be must both be the caller's.
+    await assertWritable(strapi, ctx.uid, [current, entry ? data : { ...current, ...data }]);
     ctx.params.data = data;
     return next();
   });

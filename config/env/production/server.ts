@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 // Behind a reverse proxy; PUBLIC_URL is the address users type.
-const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Server => ({
+const config = ({ env }: Core.Config.Shared.ConfigParams): Partial<Core.Config.Server> => ({
   url: env('PUBLIC_URL', ''),
   proxy: env.bool('PROXY', true),
 });

@@ -1,0 +1,139 @@
+/**
+ * Set-based writing for the seeder on both dialects (PLATFORM.md "Strapi 5 tables"):
+ * - SQLite: multi-row `INSERT … VALUES` under SQLite's 32,766 bound-variable limit.
+ * - PostgreSQL: one bound parameter per statement — the rows as JSON, expanded by
+ *   `json_populate_recordset(NULL::table, …)` so PostgreSQL applies the column types itself.
+ * Ids are taken before inserting (PostgreSQL: `nextval` of the table's own sequence; SQLite: the
+ * next ids inside the write transaction), so link and component rows can be built in memory.
+ */
+import type { Core } from '@strapi/strapi';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Row = Record<string, unknown>;
+
+const SQLITE_MAX_VARS = 32766;
+const PG_ROWS_PER_STATEMENT = 5000;
+const PG_ID_BLOCK = 200000;
+
+export function dialectOf(strapi: Core.Strapi): Dialect {
+  const client = String((strapi.db as any).dialect?.client ?? (strapi.db.config as any).connection?.client ?? '');
+  if (client === 'sqlite' || client === 'better-sqlite3' || client === 'sqlite3') return 'sqlite';
+  if (client === 'postgres' || client === 'pg' || client === 'postgresql') return 'postgres';
+  throw new Error(`seed: unsupported database client “${client}” (SQLite or PostgreSQL)`);
+}
+
+/** Schema of PostgreSQL tables (config `connection.schema`), or null for the default. */
+export function schemaOf(strapi: Core.Strapi): string | null {
+  const conn: any = (strapi.db.config as any).connection?.connection;
+  return conn && typeof conn === 'object' && conn.schema ? String(conn.schema) : null;
+}
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Node's local time, millisecond precision: what Strapi writes to `timestamp` columns. */
+function localTimestamp(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+export class BulkWriter {
+  private readonly ids = new Map<string, { pool: number[]; at: number; next?: number }>();
+  rowsWritten = 0;
+
+  constructor(readonly trx: any, readonly dialect: Dialect, private readonly schema: string | null) {}
+
+  table(name: string): string {
+    return this.dialect === 'postgres' && this.schema ? `${q(this.schema)}.${q(name)}` : q(name);
+  }
+
+  /** `n` fresh ids of `table` (not necessarily contiguous on PostgreSQL). */
+  async takeIds(table: string, n: number): Promise<number[]> {
+    let state = this.ids.get(table);
+    if (!state) this.ids.set(table, (state = { pool: [], at: 0 }));
+    if (this.dialect === 'sqlite') {
+      if (state.next === undefined) {
+        const rows = await this.trx.raw(`SELECT COALESCE(MAX(id), 0) AS m FROM ${this.table(table)}`);
+        const seqRows = await this.trx.raw(`SELECT seq FROM sqlite_sequence WHERE name = ?`, [table]).catch(() => []);
+        state.next = Math.max(Number(rows[0].m), Number(seqRows[0]?.seq ?? 0)) + 1;
+      }
+      const out = new Array<number>(n);
+      for (let i = 0; i < n; i++) out[i] = state.next++;
+      return out;
+    }
+    if (state.pool.length - state.at < n) {
+      const want = Math.max(PG_ID_BLOCK, n);
+      const res = await this.trx.raw(
+        `SELECT array_agg(nextval(pg_get_serial_sequence(?, 'id'))::int) AS ids FROM generate_series(1, ?)`,
+        [this.schema ? `${q(this.schema)}.${q(table)}` : q(table), want]);
+      state.pool = state.pool.slice(state.at).concat(res.rows[0].ids as number[]);
+      state.at = 0;
+    }
+    state.at += n;
+    return state.pool.slice(state.at - n, state.at);
+  }
+
+  async takeId(table: string): Promise<number> {
+    return (await this.takeIds(table, 1))[0];
+  }
+
+  /** Inserts rows (objects keyed by column name; every row has the same keys). */
+  async insert(table: string, rows: Row[]): Promise<void> {
+    if (!rows.length) return;
+    const columns = Object.keys(rows[0]);
+    const cols = columns.map(q).join(', ');
+    if (this.dialect === 'sqlite') {
+      const perStatement = Math.max(1, Math.floor(SQLITE_MAX_VARS / columns.length));
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      for (let start = 0; start < rows.length; start += perStatement) {
+        const chunk = rows.slice(start, start + perStatement);
+        const bindings: unknown[] = [];
+        for (const r of chunk) {
+          for (const c of columns) {
+            const v = r[c];
+            bindings.push(v === undefined ? null : v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v);
+          }
+        }
+        await this.trx.raw(`INSERT INTO ${this.table(table)} (${cols}) VALUES ${new Array(chunk.length).fill(tuple).join(', ')}`, bindings);
+      }
+    } else {
+      for (let start = 0; start < rows.length; start += PG_ROWS_PER_STATEMENT) {
+        const chunk = rows.slice(start, start + PG_ROWS_PER_STATEMENT);
+        const json = JSON.stringify(chunk);
+        await this.trx.raw(
+          `INSERT INTO ${this.table(table)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${this.table(table)}, ?::json)`,
+          [json]);
+      }
+    }
+    this.rowsWritten += rows.length;
+  }
+
+  /**
+   * PostgreSQL: several tables in ONE statement (data-modifying CTEs, in the given order), so the
+   * caller can generate the next batch while the server works. Foreign keys between the parts
+   * hold: PostgreSQL checks them at the end of the statement. SQLite: one insert after another.
+   */
+  async insertAll(parts: Array<[string, Row[]]>): Promise<void> {
+    const live = parts.filter(([, rows]) => rows.length);
+    if (!live.length) return;
+    if (this.dialect === 'sqlite' || live.length === 1 || process.env.XUEJI_SEED_CTE === '0') {
+      for (const [table, rows] of live) await this.insert(table, rows);
+      return;
+    }
+    const statements = live.map(([table, rows]) => {
+      const cols = Object.keys(rows[0]).map(q).join(', ');
+      return `INSERT INTO ${this.table(table)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${this.table(table)}, ?::json)`;
+    });
+    const last = statements.pop();
+    const sql = `WITH ${statements.map((st, i) => `p${i} AS (${st})`).join(', ')} ${last}`;
+    await this.trx.raw(sql, live.map(([, rows]) => JSON.stringify(rows)));
+    for (const [, rows] of live) this.rowsWritten += rows.length;
+  }
+}
+
+/**
+ * Converts JS Dates for the dialect before rows are stored: PostgreSQL gets Node-local
+ * timestamp text (JSON would carry UTC), SQLite gets epoch milliseconds (as knex writes them).
+ */
+export function timestampValue(dialect: Dialect, d: Date): string | number {
+  return dialect === 'postgres' ? localTimestamp(d) : d.getTime();
+}
