@@ -64,9 +64,17 @@ async function reset(strapi: Core.Strapi): Promise<void> {
         if (jt && strapi.components[attr.target as keyof typeof strapi.components]) {
           // Component rows first: `_cmps` has no foreign key to them, so they would be orphaned.
           const cmpTable = (strapi.db.metadata.get(attr.target) as any).tableName;
-          await trx.raw(
-            `DELETE FROM "${cmpTable}" WHERE id IN (SELECT "${jt.inverseJoinColumn.name}" FROM "${jt.name}" WHERE "${jt.on?.field ? Object.keys(jt.on)[0] : 'field'}" = ?)`,
-            [jt.on?.field]);
+          const field = Object.keys(jt.on ?? { field: 1 })[0];
+          if (postgres) {
+            await trx.raw(`ANALYZE "${jt.name}"`);
+            await trx.raw(
+              `DELETE FROM "${cmpTable}" c USING "${jt.name}" l WHERE c.id = l."${jt.inverseJoinColumn.name}" AND l."${field}" = ?`,
+              [jt.on?.field]);
+          } else {
+            await trx.raw(
+              `DELETE FROM "${cmpTable}" WHERE id IN (SELECT "${jt.inverseJoinColumn.name}" FROM "${jt.name}" WHERE "${field}" = ?)`,
+              [jt.on?.field]);
+          }
           tables.push(jt.name);
         } else if (jt && !jt.morphColumn) {
           tables.push(jt.name);

@@ -20,6 +20,7 @@ fs.mkdirSync(reports, { recursive: true });
 require('./setup.js');
 
 const only = process.env.XUEJI_TEST_DB; // 'sqlite' | 'postgres' to run one database only
+// XUEJI_TEST_FILES=tests/api/x.test.ts,… narrows the API runs while working on them.
 const results = [];
 
 function vitest(name, config, env) {
@@ -29,6 +30,7 @@ function vitest(name, config, env) {
   const r = spawnSync(process.execPath, [
     path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', config,
     '--reporter=default', '--reporter=json', `--outputFile.json=${out}`,
+    ...(name.startsWith('api') && process.env.XUEJI_TEST_FILES ? process.env.XUEJI_TEST_FILES.split(',') : []),
   ], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   let passed = 0, failed = 0;
   try {

@@ -6,6 +6,8 @@ import { ensureSecurityTables } from './server/account-security';
 import { registerScopeConditions } from './server/scope';
 import { syncStaffRoles } from './server/staff-roles';
 import { registerMediaScope } from './server/media-scope';
+import { registerAccountRoutes } from './server/accounts';
+import { syncContentApiPermissions } from './server/content-api-permissions';
 import { applyAdminLabels } from './server/admin-labels';
 import { loadDemoOnFirstStart, disableDemoAccountsInProduction } from './server/demo-start';
 
@@ -23,7 +25,9 @@ export default {
     await ensureSecurityTables(strapi);
     await registerScopeConditions(strapi);
     registerMediaScope(strapi);
+    registerAccountRoutes(strapi);
     await syncStaffRoles(strapi);
+    await syncContentApiPermissions(strapi);
     await applyAdminLabels(strapi);
     await disableDemoAccountsInProduction(strapi);
     await loadDemoOnFirstStart(strapi);

@@ -115,7 +115,7 @@ export class BulkWriter {
   async insertAll(parts: Array<[string, Row[]]>): Promise<void> {
     const live = parts.filter(([, rows]) => rows.length);
     if (!live.length) return;
-    if (this.dialect === 'sqlite' || live.length === 1 || process.env.XUEJI_SEED_CTE === '0') {
+    if (this.dialect === 'sqlite' || live.length === 1) {
       for (const [table, rows] of live) await this.insert(table, rows);
       return;
     }

@@ -66,12 +66,15 @@ export async function currentScope(strapi: Core.Strapi): Promise<UserScope | nul
     if (isSuperAdmin(user)) return null;
     return (await scopeOfAdmin(strapi, user.id)) ?? 'none';
   }
+  if (auth?.strategy?.name === 'users-permissions' && user?.scopeLevel && user?.scopeCode) {
+    return { level: user.scopeLevel, code: user.scopeCode };
+  }
   if (!user && !auth) return null; // internal call during an unauthenticated request (e.g. login)
-  return 'none'; // content-API callers never write scoped records through the Document Service
+  return 'none'; // API tokens and unscoped accounts cannot be tied to a region: nothing scoped
 }
 
 const outOfScope = () =>
-  new errors.ForbiddenError('超出管辖范围：只能查看和维护本辖区（本校）的记录', { code: 'OUT_OF_SCOPE' });
+  new errors.PolicyError('超出管辖范围：只能查看和维护本辖区（本校）的记录', { code: 'OUT_OF_SCOPE' });
 
 /** Throws 403 unless the caller may write a record with these scope columns. */
 export async function assertWritable(strapi: Core.Strapi, uid: string, rows: Array<Record<string, any> | null | undefined>) {

@@ -33,21 +33,18 @@ const grant = (uids: string[], actions: Array<'read' | 'create' | 'update' | 'de
 export const STAFF_ROLES: StaffRoleSpec[] = [
   {
     code: 'xueji-province', name: '省级管理员', level: 'province',
-    description: '全省查询统计；维护主管单位、学校和账号',
-    grants: { ...grant(ALL, ['read']), ...grant(['api::authority.authority', 'api::school.school'], ['read', 'create', 'update']), ...grant(['api::staff-scope.staff-scope'], ['read', 'create', 'update']) },
-    extra: ['admin::users.read', 'admin::users.create', 'admin::users.update', 'admin::roles.read'],
+    description: '全省查询统计；维护主管单位、学校；管理下级账号（/xueji/accounts）',
+    grants: { ...grant(ALL, ['read']), ...grant(['api::authority.authority', 'api::school.school'], ['read', 'create', 'update']) },
   },
   {
     code: 'xueji-city', name: '市级教育局', level: 'city',
     description: '本市范围内维护、查询、统计和审批',
     grants: { ...grant(ALL, ['read']), ...grant(WORKFLOW, ['read', 'update']) },
-    extra: ['admin::users.read'],
   },
   {
     code: 'xueji-county', name: '县级教育局', level: 'county',
     description: '本县（以县为主）维护、查询、统计和审批；管理本县学校账号',
-    grants: { ...grant(ALL, ['read']), ...grant(['api::school-class.school-class'], ['read', 'create', 'update']), ...grant(WORKFLOW, ['read', 'update']), ...grant(['api::staff-scope.staff-scope'], ['read', 'create', 'update']) },
-    extra: ['admin::users.read', 'admin::users.create', 'admin::users.update'],
+    grants: { ...grant(ALL, ['read']), ...grant(['api::school-class.school-class'], ['read', 'create', 'update']), ...grant(WORKFLOW, ['read', 'update']) },
   },
   {
     code: 'xueji-school', name: '学校学籍管理员', level: 'school',

@@ -290,7 +290,7 @@ export function registerWriteRules(strapi: Core.Strapi): void {
     const isWrite = ctx.action === 'create' || ctx.action === 'update' || ctx.action === 'delete';
     if (!isWrite || !ctx.uid.startsWith('api::')) return next();
     if (SYSTEM_ONLY.has(ctx.uid) && strapi.requestContext.get()) {
-      throw new errors.ForbiddenError('该记录由系统生成，不能新增、修改或删除', { code: 'RECORD_READ_ONLY' });
+      throw new errors.PolicyError('该记录由系统生成，不能新增、修改或删除', { code: 'RECORD_READ_ONLY' });
     }
     const entry = RULES[ctx.uid];
     const current = ctx.action !== 'create' && ctx.params?.documentId

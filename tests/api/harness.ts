@@ -42,8 +42,8 @@ export async function adminToken(email: string, password = 'Xueji@2026'): Promis
 export const CM = '/content-manager/collection-types';
 
 /** An authenticated admin-panel request as the given demo account. */
-export async function asAdmin(email = 'admin@xueji.demo') {
-  const token = await adminToken(email);
+export async function asAdmin(email = 'admin@xueji.demo', password?: string) {
+  const token = await adminToken(email, password);
   const agent = await http();
   const withAuth = (r: request.Test) => r.set('Authorization', `Bearer ${token}`);
   return {

@@ -1,3 +1,4 @@
 import { factories } from '@strapi/strapi';
 
-export default factories.createCoreRouter('api::approval.approval');
+// Not exposed over REST: read in the admin panel only.
+export default factories.createCoreRouter('api::approval.approval', { only: [] });

@@ -1,3 +1,4 @@
 import { factories } from '@strapi/strapi';
 
-export default factories.createCoreRouter('api::staff-scope.staff-scope');
+// Not exposed over REST: read in the admin panel only.
+export default factories.createCoreRouter('api::staff-scope.staff-scope', { only: [] });

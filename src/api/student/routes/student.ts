@@ -1,3 +1,4 @@
 import { factories } from '@strapi/strapi';
 
-export default factories.createCoreRouter('api::student.student');
+// Read-only over REST; writes go through the admin panel and imports.
+export default factories.createCoreRouter('api::student.student', { only: ['find', 'findOne'] });
