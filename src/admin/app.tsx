@@ -1,4 +1,5 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
+import { labelOf } from '../domain/code-lookup';
 
 export default {
   config: {
@@ -26,5 +27,14 @@ export default {
       components: { Input: async () => import('./fields/CodeSelect') as any },
     });
   },
-  bootstrap() {},
+  bootstrap(app: StrapiApp) {
+    // Lists show a code field's label (男, 汉族, 在校), not the stored code.
+    app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', ({ displayedHeaders, layout }: any) => ({
+      layout,
+      displayedHeaders: displayedHeaders.map((h: any) =>
+        h.attribute?.customField === 'global::code'
+          ? { ...h, cellFormatter: (row: any) => labelOf(h.attribute.options?.table, row[h.name]) ?? row[h.name] ?? '-' }
+          : h),
+    }));
+  },
 };

@@ -19,6 +19,7 @@ export interface TypeSpec {
   displayName: string;     // Chinese
   description?: string;
   mainField?: string;      // attribute the admin shows in lists and relation pickers
+  list?: string[];         // default list-view columns
   scoped: boolean;         // carries scope columns
   attrs: AttrSpec[];
 }
@@ -77,7 +78,7 @@ export const COMPONENTS: ComponentSpec[] = [
 export const CONTENT_TYPES: TypeSpec[] = [
   {
     api: 'authority', plural: 'authorities', collectionName: 'authorities', displayName: '学籍主管单位',
-    description: '省、市、县教育行政部门', mainField: 'name', scoped: true,
+    description: '省、市、县教育行政部门', mainField: 'name', list: ['name', 'level', 'regionCode', 'parent', 'phone'], scoped: true,
     attrs: [
       a('name', '单位名称', { type: 'string', required: true, maxLength: 100 }),
       a('unitCode', '单位代码', { type: 'string', required: true, maxLength: 20 }),
@@ -93,7 +94,7 @@ export const CONTENT_TYPES: TypeSpec[] = [
     ],
   },
   {
-    api: 'school', plural: 'schools', collectionName: 'schools', displayName: '学校', mainField: 'name', scoped: true,
+    api: 'school', plural: 'schools', collectionName: 'schools', displayName: '学校', mainField: 'name', list: ['name', 'code', 'category', 'schoolingSystem', 'authority', 'centralSchool'], scoped: true,
     attrs: [
       a('name', '学校名称', { type: 'string', required: true, maxLength: 100 }),
       a('code', '学校标识码', { type: 'string', required: true, unique: true, maxLength: 10, regex: '^\\d{10}$' }),
@@ -113,7 +114,7 @@ export const CONTENT_TYPES: TypeSpec[] = [
   },
   {
     api: 'school-class', plural: 'school-classes', collectionName: 'school_classes', displayName: '班级',
-    mainField: 'name', scoped: true,
+    mainField: 'name', list: ['name', 'school', 'grade', 'number', 'foundedYearMonth', 'headTeacher'], scoped: true,
     attrs: [
       a('name', '班级名称', { type: 'string', maxLength: 50 }),
       a('school', '学校', rel('manyToOne', 'api::school.school')),
@@ -128,7 +129,7 @@ export const CONTENT_TYPES: TypeSpec[] = [
     ],
   },
   {
-    api: 'student', plural: 'students', collectionName: 'students', displayName: '学生', mainField: 'name', scoped: true,
+    api: 'student', plural: 'students', collectionName: 'students', displayName: '学生', mainField: 'name', list: ['name', 'gender', 'studentNumber', 'grade', 'schoolClass', 'registrationStatus', 'enrollmentStatus'], scoped: true,
     attrs: [
       ...fromFields(STUDENT_FIELDS, ['grade', 'schoolClass']),
       a('grade', '年级', { type: 'integer', required: true, min: 1, max: 12 }),
@@ -205,7 +206,7 @@ export const CONTENT_TYPES: TypeSpec[] = [
     ],
   },
   {
-    api: 'change-request', plural: 'change-requests', collectionName: 'change_requests', displayName: '学籍变动申请', scoped: true,
+    api: 'change-request', plural: 'change-requests', collectionName: 'change_requests', displayName: '学籍变动申请', scoped: true, list: ['type', 'student', 'state', 'currentStep', 'dueDate', 'submittedAt'],
     attrs: [
       a('type', '变动类型', code('changeType', true)),
       a('student', '学生', rel('manyToOne', 'api::student.student')),
@@ -229,7 +230,7 @@ export const CONTENT_TYPES: TypeSpec[] = [
     ],
   },
   {
-    api: 'approval', plural: 'approvals', collectionName: 'approvals', displayName: '审批记录', scoped: true,
+    api: 'approval', plural: 'approvals', collectionName: 'approvals', displayName: '审批记录', scoped: true, list: ['changeRequest', 'level', 'decision', 'deciderName', 'decidedAt'],
     attrs: [
       a('changeRequest', '变动申请', rel('manyToOne', 'api::change-request.change-request')),
       a('step', '步骤', { type: 'integer', required: true }),
@@ -243,7 +244,7 @@ export const CONTENT_TYPES: TypeSpec[] = [
     ],
   },
   {
-    api: 'audit-log', plural: 'audit-logs', collectionName: 'audit_logs', displayName: '操作日志', scoped: true,
+    api: 'audit-log', plural: 'audit-logs', collectionName: 'audit_logs', displayName: '操作日志', scoped: true, list: ['at', 'action', 'subjectType', 'subjectId', 'actorName', 'ip'],
     attrs: [
       a('action', '操作', { type: 'string', required: true, maxLength: 50 }),
       a('subjectType', '对象类型', { type: 'string', maxLength: 80 }),

@@ -30,7 +30,8 @@ export async function applyAdminLabels(strapi: Core.Strapi): Promise<void> {
     const ct = ctService.findContentType(uid);
     const config = await ctService.findConfiguration(ct);
     const settings = { ...config.settings, ...(t.mainField ? { mainField: t.mainField } : {}), pageSize: 20 };
-    await ctService.updateConfiguration(ct, { settings, metadatas: relabel(config, labels[uid]), layouts: config.layouts });
+    const layouts = t.list ? { ...config.layouts, list: t.list } : config.layouts;
+    await ctService.updateConfiguration(ct, { settings, metadatas: relabel(config, labels[uid]), layouts });
   }
   for (const c of COMPONENTS) {
     const uid = `${c.category}.${c.name}`;

@@ -16,20 +16,21 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 ];
 
 /** The school account belongs to the first primary school of 蜀山区 in the demo data. */
-async function demoSchoolCode(strapi: Core.Strapi): Promise<string | null> {
-  const school = await strapi.db.query('api::school.school').findOne({
-    where: { countyCode: '340104', category: '21' }, orderBy: { code: 'asc' }, select: ['code'],
+async function demoSchool(strapi: Core.Strapi): Promise<{ code: string; name: string } | null> {
+  return strapi.db.query('api::school.school').findOne({
+    where: { countyCode: '340104', category: '21' }, orderBy: { code: 'asc' }, select: ['code', 'name'],
   });
-  return school?.code ?? null;
 }
 
 export async function ensureDemoAccounts(strapi: Core.Strapi): Promise<DemoAccount[]> {
-  const schoolCode = await demoSchoolCode(strapi);
+  const school = await demoSchool(strapi);
+  const schoolCode = school?.code ?? null;
   const userService = strapi.service('admin::user') as any;
   for (const acc of DEMO_ACCOUNTS) {
     const code = acc.level === 'school' ? schoolCode : acc.code;
     if (!code) continue;
     acc.code = code;
+    if (acc.level === 'school' && school) acc.scopeLabel = school.name;
     const role = await strapi.db.query('admin::role').findOne({ where: { code: acc.roleCode } });
     if (!role) continue;
     let user = await strapi.db.query('admin::user').findOne({ where: { email: acc.email } });

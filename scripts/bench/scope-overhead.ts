@@ -1,0 +1,72 @@
+/**
+ * p95 overhead of the scope rule on a scoped Content Manager list (issue: region scope).
+ *
+ *   npx tsx scripts/bench/scope-overhead.ts [--students 100000] [--requests 200]
+ *
+ * Starts a throwaway PostgreSQL (or uses DATABASE_URL), loads the demo province with N students
+ * through the bulk seeder, boots Strapi once, then times the same list request (page of 20,
+ * sorted by name, with the total count) through real HTTP for the super admin (no condition)
+ * and for each scoped role (RBAC condition on the scope column). Prints p50/p95/p99 per role and
+ * the p95 overhead against the unscoped list.
+ */
+import path from 'path';
+import request from 'supertest';
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const STUDENTS = arg('students', 100_000);
+const REQUESTS = arg('requests', 200);
+const root = path.join(__dirname, '..', '..');
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+async function main() {
+  const { startPostgres } = require('../lib/postgres');
+  const pg = await startPostgres('xueji_bench');
+  Object.assign(process.env, {
+    DATABASE_CLIENT: 'postgres', DATABASE_URL: pg.url, NODE_ENV: 'test', XUEJI_CRON: 'false',
+    XUEJI_DEMO_SEED: 'true', XUEJI_DEMO_STUDENTS: String(STUDENTS), STRAPI_LOG_LEVEL: 'warn', STRAPI_TELEMETRY_DISABLED: 'true',
+  });
+  require('../setup.js');
+  const { compileStrapi, createStrapi } = require('@strapi/strapi');
+  await compileStrapi();
+  const t0 = Date.now();
+  const strapi = createStrapi({ appDir: root, distDir: path.join(root, 'dist'), autoReload: false, serveAdminPanel: false });
+  await strapi.load();
+  await strapi.server.mount();
+  console.log(`boot + seed of ${STUDENTS} students: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const http = request(strapi.server.httpServer);
+  const accounts = ['admin@xueji.demo', 'province@xueji.demo', 'city@xueji.demo', 'county@xueji.demo', 'school@xueji.demo'];
+  const rows: Array<{ account: string; total: number; p50: number; p95: number; p99: number }> = [];
+  for (const email of accounts) {
+    const login = await http.post('/admin/login').send({ email, password: 'Xueji@2026' });
+    const token = login.body.data.token;
+    const times: number[] = [];
+    let total = 0;
+    for (let i = -10; i < REQUESTS; i++) {
+      const page = 1 + (Math.abs(i) * 7) % 50;
+      const t = process.hrtime.bigint();
+      const res = await http.get(`/content-manager/collection-types/api::student.student?page=${page}&pageSize=20&sort=name:ASC`).set('Authorization', `Bearer ${token}`);
+      const ms = Number(process.hrtime.bigint() - t) / 1e6;
+      if (res.status !== 200) throw new Error(`${email}: ${res.status}`);
+      total = res.body.pagination.total;
+      if (i >= 0) times.push(ms); // first 10 are warm-up
+    }
+    rows.push({ account: email, total, p50: pct(times, 50), p95: pct(times, 95), p99: pct(times, 99) });
+  }
+  const base = rows[0].p95;
+  console.log(`\nCM list of students, page of 20 sorted by name, ${REQUESTS} requests each (PostgreSQL, ${STUDENTS} students)`);
+  console.log('account                  rows visible    p50 ms   p95 ms   p99 ms   p95 overhead vs unscoped');
+  for (const r of rows) {
+    console.log(`${r.account.padEnd(24)} ${String(r.total).padStart(12)} ${r.p50.toFixed(1).padStart(9)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}   ${r === rows[0] ? '(baseline)' : `${(r.p95 - base >= 0 ? '+' : '')}${(r.p95 - base).toFixed(1)} ms`}`);
+  }
+  await strapi.destroy();
+  await pg.stop();
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
