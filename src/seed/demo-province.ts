@@ -235,6 +235,13 @@ class IdSequences {
     if (seq > 999) throw new Error(`seed: ID sequences exhausted for ${region} ${isoDay(birthMs)}`);
     return makeIdNumber(region, isoDay(birthMs), seq);
   }
+  /** For adults, whose birth day is not stored elsewhere: the next day with a free sequence. */
+  nextNear(region: string, birthMs: number, gender: '1' | '2'): string {
+    const r = this.index.get(region)!;
+    let day = Math.round((birthMs - EPOCH) / DAY);
+    while (this.used[(r * DAYS_SPAN + day) * 2 + (gender === '1' ? 0 : 1)] >= (gender === '1' ? 500 : 499)) day += 1;
+    return this.next(region, EPOCH + day * DAY, gender);
+  }
 }
 
 // ------------------------------------------------------------------------- the seeder
@@ -524,7 +531,9 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
 
         if (!family) {
           const fatherBorn = Date.UTC(new Date(birthMs).getUTCFullYear() - rng.int(25, 40), 0, 1) + rng.int(0, 364) * DAY;
-          const motherBorn = Math.min(fatherBorn + rng.int(-3 * 365, 5 * 365) * DAY, Date.UTC(new Date(birthMs).getUTCFullYear() - 22, 0, 1));
+          let motherBorn = fatherBorn + rng.int(-3 * 365, 5 * 365) * DAY;
+          const latest = Date.UTC(new Date(birthMs).getUTCFullYear() - 22, 0, 1);
+          if (motherBorn > latest) motherBorn = latest - rng.int(0, 5 * 365) * DAY;
           const fatherHukou = rng.chance(0.8) ? hukou : rng.pick(counties);
           const motherHukou = rng.chance(0.7) ? fatherHukou : rng.pick(counties);
           const father = adultName(rng, '1', surname);
@@ -536,11 +545,11 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
             birthMs, hukou, surname, address, ethnicity, firstChildName: child.name, hukouType: rng.chance(c.urban ? 0.85 : 0.3) ? '2' : '1',
             father: {
               name: father.name, relation: '1', address, hukouRegion: toRegion12(fatherHukou), phone: mobile(rng), isGuardian: '1', idType: '1',
-              idNumber: idSeq.next(fatherHukou, fatherBorn, '1'), ethnicity, employer: employer(), title: rng.pick(TITLES),
+              idNumber: idSeq.nextNear(fatherHukou, fatherBorn, '1'), ethnicity, employer: employer(), title: rng.pick(TITLES),
             },
             mother: {
               name: mother.name, relation: '2', address, hukouRegion: toRegion12(motherHukou), phone: mobile(rng), isGuardian: '1', idType: '1',
-              idNumber: idSeq.next(motherHukou, motherBorn, '2'), ethnicity: rng.chance(0.97) ? ethnicity : ETHNICITIES.pick(rng),
+              idNumber: idSeq.nextNear(motherHukou, motherBorn, '2'), ethnicity: rng.chance(0.97) ? ethnicity : ETHNICITIES.pick(rng),
               employer: employer(), title: rng.pick(TITLES),
             },
           };

@@ -111,6 +111,17 @@ describe('integration accounts over REST are tied to a scope', () => {
   });
 });
 
+describe('API tokens cannot be tied to a region, so they read nothing scoped', () => {
+  it('a full-access API token gets 403 on students', async () => {
+    const api = await asAdmin('admin@xueji.demo');
+    const created = await api.post('/admin/api-tokens', { name: `full-${Date.now()}`, type: 'full-access', lifespan: null, description: '' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const res = await (await http()).get('/api/students').set('Authorization', `Bearer ${created.body.data.accessKey}`);
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(res.body)).not.toMatch(/\d{17}[\dX]/);
+  });
+});
+
 describe('media belongs to its scope', () => {
   it('a file uploaded by one school is invisible to another school and visible to its county', async () => {
     const png = makePng();

@@ -93,6 +93,10 @@ describe('access matrix: every role × action × record inside and outside its s
           if (!inside) {
             note([403, 404].includes(upd.status), `${email} update ${uid} ${label} → ${upd.status}`, true, 'leak');
             note(!changed, `${email} update ${uid} ${label} changed the row`, true, 'write');
+          } else if (upd.status === 200) {
+            // Every allowed write leaves its audit row, naming the account.
+            const audit = await strapi.db.query('api::audit-log.audit-log').findOne({ where: { subjectId: row.documentId, action: 'update', actorName: email } });
+            note(!!audit, `${email} update ${uid} ${label} left no audit row`, false, 'write');
           }
 
           // Delete: no staff role deletes; outside must stay untouched either way.
