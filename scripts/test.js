@@ -78,6 +78,17 @@ const apiEnv = {
     }
   }
 
+  // Browser tests when a Chromium is present (.ci/run installs Debian's); they need the built admin.
+  const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!only && fs.existsSync(chromiumPath) && process.env.XUEJI_E2E !== 'false') {
+    console.log('\n[test] building the admin panel for browser tests …');
+    const b = spawnSync('npx', ['strapi', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'development' } });
+    if (b.status === 0) vitest('e2e', 'tests/vitest.e2e.config.mts', { CHROMIUM_PATH: chromiumPath });
+    else results.push({ name: 'e2e', passed: 0, failed: 1, seconds: 0 });
+  } else if (!only) {
+    console.log('\n[test] no Chromium at ' + chromiumPath + ': browser tests skipped');
+  }
+
   console.log('\n=== summary ===');
   for (const r of results) console.log(`${r.name.padEnd(14)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s`);
   const passed = results.reduce((a, r) => a + r.passed, 0);

@@ -1,5 +1,13 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { labelOf } from '../domain/code-lookup';
+// Strapi ships almost no zh-Hans for the Content Manager and parts of the admin and media
+// library: our translations fill the gaps (checked by tests/unit/admin-translations.test.ts).
+import adminZh from './translations/admin.zh-Hans.json';
+import contentManagerZh from './translations/content-manager.zh-Hans.json';
+import uploadZh from './translations/upload.zh-Hans.json';
+
+const prefixed = (prefix: string, messages: Record<string, string>) =>
+  Object.fromEntries(Object.entries(messages).map(([k, v]) => [`${prefix}.${k}`, v]));
 
 export default {
   config: {
@@ -7,6 +15,9 @@ export default {
     locales: ['zh-Hans'],
     translations: {
       'zh-Hans': {
+        ...adminZh,
+        ...prefixed('content-manager', contentManagerZh),
+        ...prefixed('upload', uploadZh),
         'Auth.form.welcome.title': '欢迎使用学籍管理系统',
         'Auth.form.welcome.subtitle': '请登录您的账号',
         'app.components.LeftMenu.navbrand.title': '学籍管理',
@@ -19,6 +30,10 @@ export default {
     tutorials: false,
   },
   register(app: StrapiApp) {
+    // 简体中文 by default, even on the login page; a user's own choice is kept.
+    if (typeof window !== 'undefined' && !window.localStorage.getItem('strapi-admin-language')) {
+      window.localStorage.setItem('strapi-admin-language', 'zh-Hans');
+    }
     app.customFields.register({
       name: 'code',
       type: 'string',

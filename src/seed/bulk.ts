@@ -39,6 +39,8 @@ function localTimestamp(d: Date): string {
 export class BulkWriter {
   private readonly ids = new Map<string, { pool: number[]; at: number; next?: number }>();
   rowsWritten = 0;
+  /** The statement sent by `insertAllInBackground`, not yet awaited. */
+  private pending: Promise<void> | null = null;
 
   constructor(readonly trx: any, readonly dialect: Dialect, private readonly schema: string | null) {}
 
@@ -61,6 +63,7 @@ export class BulkWriter {
       return out;
     }
     if (state.pool.length - state.at < n) {
+      await this.drain(); // one statement at a time on the connection
       const want = Math.max(PG_ID_BLOCK, n);
       const res = await this.trx.raw(
         `SELECT array_agg(nextval(pg_get_serial_sequence(?, 'id'))::int) AS ids FROM generate_series(1, ?)`,
@@ -105,6 +108,24 @@ export class BulkWriter {
       }
     }
     this.rowsWritten += rows.length;
+  }
+
+  /**
+   * Sends `insertAll(parts)` and returns once it is on its way (after the previous one finished),
+   * so the caller can build the next batch meanwhile; `drain()` awaits the last one.
+   */
+  async insertAllInBackground(parts: Array<[string, Row[]]>): Promise<void> {
+    await this.drain();
+    const p = this.insertAll(parts);
+    p.catch(() => undefined); // the error surfaces in drain()
+    this.pending = p;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  async drain(): Promise<void> {
+    const p = this.pending;
+    this.pending = null;
+    if (p) await p;
   }
 
   /**

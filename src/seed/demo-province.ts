@@ -455,7 +455,6 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
 
     // PostgreSQL: one statement per batch, sent before the next batch is generated (at most one
     // in flight, so memory stays bounded); SQLite writes synchronously anyway.
-    let pending: Promise<void> | null = null;
     const flush = async () => {
       const parts: Array<[string, Row[]]> = [
         [studentRows.table, students], [memberRows.table, members], [studentFamily.table, cmps],
@@ -464,14 +463,7 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
       summary.students += students.length;
       summary.familyMembers += members.length;
       students = []; members = []; cmps = []; links1 = []; links2 = [];
-      if (pending) await pending;
-      if (dialect === 'postgres') {
-        pending = w.insertAll(parts);
-        pending.catch(() => undefined); // awaited before the next batch or at the end
-        await new Promise((resolve) => setImmediate(resolve));
-      } else {
-        await w.insertAll(parts);
-      }
+      await w.insertAllInBackground(parts);
       opts.onProgress?.(summary.students, total);
     };
 
@@ -615,7 +607,7 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
       if (students.length >= BATCH) await flush();
     }
     await flush();
-    if (pending) await pending;
+    await w.drain();
 
     // Counters continue after the seed (地区学号 per county and year, J numbers per region and day).
     await saveCounters(w, counters);

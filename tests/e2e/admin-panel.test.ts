@@ -1,0 +1,97 @@
+/**
+ * The admin panel as a registrar sees it: Chinese, the demo province loaded, a login per role,
+ * code fields shown as labels in lists and as a code-table select in the edit view.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawn, type ChildProcess } from 'child_process';
+import path from 'path';
+import fs from 'fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const root = path.join(__dirname, '..', '..');
+const port = 1400 + (process.pid % 500);
+const base = `http://127.0.0.1:${port}`;
+const shots = path.join(root, '.tmp', 'e2e-shots');
+let server: ChildProcess;
+let browser: Browser;
+
+async function waitUp(ms: number) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(`${base}/_health`);
+      if (r.status === 204) return;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('strapi did not start');
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const db = path.join('.tmp', 'e2e.db');
+  fs.rmSync(path.join(root, db), { force: true });
+  server = spawn(process.execPath, [path.join(root, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: db, XUEJI_DEMO_SEED: 'true', XUEJI_DEMO_STUDENTS: '800', NODE_ENV: 'development', STRAPI_LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  await waitUp(120_000);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+});
+
+async function login(email: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  await page.goto(`${base}/admin/auth/login`);
+  await page.waitForSelector('input[name="email"]');
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', 'Xueji@2026');
+  await page.click('button[type="submit"]');
+  await page.waitForURL((u) => !u.pathname.includes('/auth/login'), { timeout: 30_000 });
+  return page;
+}
+
+describe('admin panel', () => {
+  it('greets in Chinese on the login page', async () => {
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    await page.goto(`${base}/admin/auth/login`);
+    await page.waitForSelector('input[name="email"]');
+    expect(await page.textContent('body')).toContain('欢迎使用学籍管理系统');
+    await page.close();
+  });
+
+  it.each(['admin@xueji.demo', 'province@xueji.demo', 'city@xueji.demo', 'county@xueji.demo', 'school@xueji.demo'])('%s logs in', async (email) => {
+    const page = await login(email);
+    expect(page.url()).toContain('/admin');
+    await page.close();
+  });
+
+  it('shows the registrar their students with Chinese labels, and a code-table select', async () => {
+    const page = await login('school@xueji.demo');
+    await page.goto(`${base}/admin/content-manager/collection-types/api::student.student`);
+    await page.waitForSelector('tbody tr', { timeout: 30_000 });
+    const head = await page.textContent('thead');
+    expect(head).toContain('姓名');
+    expect(head).toContain('学籍号');
+    const body = await page.textContent('tbody');
+    expect(body).toMatch(/男|女/);
+    expect(body).toContain('在校');
+    await page.screenshot({ path: path.join(shots, 'student-list.png') });
+    await page.click('tbody tr');
+    await page.waitForSelector('text=身份证件号', { timeout: 30_000 });
+    await page.waitForSelector('text=01 汉族', { timeout: 30_000 });
+    const main = (await page.textContent('main')) ?? '';
+    expect(main).toContain('1 居民身份证');
+    expect(main).not.toContain('查重键'); // system fields are hidden from the form
+    await page.screenshot({ path: path.join(shots, 'student-edit.png') });
+    await page.close();
+  });
+});
