@@ -24,6 +24,11 @@ const SCOPED = [
   'api::evaluation.evaluation', 'api::award.award', 'api::punishment.punishment', 'api::approval.approval',
 ];
 
+// Lists sort by the main field (name) by default: an index lets a page stop after 20 rows.
+// Scope indexes stay single-column: (scope, id) or (scope, name, id) would make region counts
+// index-only, but measured 2.4× slower bulk inserts (20,000 students: 24 s instead of 10 s).
+const SORT_INDEXES: Array<{ uid: string; attr: string }> = [{ uid: 'api::student.student', attr: 'name' }];
+
 export const COUNTER_TABLE = 'xueji_counters';
 
 const column = (strapi: Core.Strapi, uid: string, attr: string): string => {
@@ -43,6 +48,11 @@ export async function ensureDbConstraints(strapi: Core.Strapi): Promise<void> {
     const table = strapi.db.metadata.get(u.uid as any).tableName;
     const cols = u.attrs.map((a) => `"${column(strapi, u.uid, a)}"`).join(', ');
     await knex.raw(`CREATE UNIQUE INDEX IF NOT EXISTS ${u.name} ON "${table}" (${cols})`);
+  }
+  for (const { uid, attr } of SORT_INDEXES) {
+    const table = strapi.db.metadata.get(uid as any).tableName;
+    const col = column(strapi, uid, attr);
+    await knex.raw(`CREATE INDEX IF NOT EXISTS "${table}_${col}_ix" ON "${table}" ("${col}")`);
   }
   for (const uid of SCOPED) {
     const table = strapi.db.metadata.get(uid as any).tableName;

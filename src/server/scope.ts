@@ -16,9 +16,23 @@ const SECOND_SIDE: Record<string, Record<string, string>> = {
   'api::change-request.change-request': { provinceCode: 'toProvinceCode', cityCode: 'toCityCode', countyCode: 'toCountyCode', schoolCode: 'toSchoolCode' },
 };
 
+/**
+ * The staff-scope of an admin user. Memoised for the length of one request: Strapi evaluates
+ * the RBAC condition once per permission (dozens per request), and the scope cannot change
+ * mid-request. No cache across requests, so a changed scope applies at once.
+ */
 export async function scopeOfAdmin(strapi: Core.Strapi, adminUserId: number): Promise<UserScope | null> {
-  const row = await strapi.db.query('api::staff-scope.staff-scope').findOne({ where: { adminUserId }, select: ['level', 'code'] });
-  return row ? { level: row.level, code: row.code } : null;
+  const ctx: any = strapi.requestContext.get();
+  const memo: Map<number, Promise<UserScope | null>> | undefined = ctx
+    ? (ctx.state.__xuejiScopes ??= new Map())
+    : undefined;
+  const cached = memo?.get(adminUserId);
+  if (cached) return cached;
+  const lookup = strapi.db.query('api::staff-scope.staff-scope')
+    .findOne({ where: { adminUserId }, select: ['level', 'code'] })
+    .then((row: any) => (row ? { level: row.level, code: row.code } : null));
+  memo?.set(adminUserId, lookup);
+  return lookup;
 }
 
 const isSuperAdmin = (user: any) => Array.isArray(user?.roles) && user.roles.some((r: any) => r.code === 'strapi-super-admin');
