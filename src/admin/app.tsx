@@ -1,4 +1,5 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
+import { Key } from '@strapi/icons';
 import { labelOf } from '../domain/code-lookup';
 // Strapi ships almost no zh-Hans for the Content Manager and parts of the admin and media
 // library: our translations fill the gaps (checked by tests/unit/admin-translations.test.ts).
@@ -34,6 +35,13 @@ export default {
     if (typeof window !== 'undefined' && !window.localStorage.getItem('strapi-admin-language')) {
       window.localStorage.setItem('strapi-admin-language', 'zh-Hans');
     }
+    app.addMenuLink({
+      to: 'xueji-accounts',
+      icon: Key,
+      intlLabel: { id: 'xueji.accounts', defaultMessage: '下级账号' },
+      permissions: [],
+      Component: () => import('./pages/Accounts'),
+    } as any);
     app.customFields.register({
       name: 'code',
       type: 'string',

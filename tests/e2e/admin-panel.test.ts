@@ -60,6 +60,23 @@ async function login(email: string): Promise<Page> {
 }
 
 describe('admin panel', () => {
+  it('lets a county bureau see the school accounts of its county', async () => {
+    const page = await login('county@xueji.demo');
+    await page.goto(`${base}/admin/xueji-accounts`);
+    await page.waitForSelector('text=下级账号管理', { timeout: 30_000 });
+    await page.waitForSelector('text=school@xueji.demo', { timeout: 30_000 });
+    expect(await page.textContent('main')).toContain('学校学籍管理员');
+    await page.screenshot({ path: path.join(shots, 'accounts.png') });
+    await page.close();
+  });
+
+  it('tells a school registrar that account management is for bureaus', async () => {
+    const page = await login('school@xueji.demo');
+    await page.goto(`${base}/admin/xueji-accounts`);
+    await page.waitForSelector('text=只有教育行政部门账号可以管理下级账号', { timeout: 30_000 });
+    await page.close();
+  });
+
   it('greets in Chinese on the login page', async () => {
     const page = await browser.newPage({ locale: 'zh-CN' });
     await page.goto(`${base}/admin/auth/login`);
