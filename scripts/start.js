@@ -17,5 +17,16 @@ const run = (cmd, args) => {
 
 if (!fs.existsSync(path.join(root, 'node_modules', '@strapi', 'strapi'))) run('npm', ['install', '--no-audit', '--no-fund']);
 require('./setup.js');
-if (!fs.existsSync(path.join(root, 'dist', 'build', 'index.html')) || process.argv.includes('--rebuild')) run('npx', ['strapi', 'build']);
+// Build the admin panel when it is missing or older than what it is built from (after a pull).
+const newest = (p) => {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(p).map((f) => newest(path.join(p, f))));
+};
+const built = path.join(root, 'dist', 'build', 'index.html');
+const sources = ['src/admin', 'src/domain', 'package.json'].map((p) => newest(path.join(root, p)));
+if (!fs.existsSync(built) || Math.max(...sources) > fs.statSync(built).mtimeMs || process.argv.includes('--rebuild')) {
+  run('npx', ['strapi', 'build']);
+}
 run('npx', ['strapi', 'start']);
