@@ -3,7 +3,7 @@
  * label. `scripts/gen-schemas.ts` writes the Strapi schema.json files from it; bootstrap writes
  * the admin labels from it; a unit test checks the committed schemas are in sync.
  */
-import { FAMILY_FIELDS, SCOPE_FIELDS, STUDENT_FIELDS, STUDENT_SYSTEM_FIELDS, type FieldSpec } from './student-fields';
+import { FAMILY_FIELDS, SCOPE_FIELDS, STUDENT_FIELDS, type FieldSpec } from './student-fields';
 
 export interface AttrSpec {
   key: string;
@@ -298,4 +298,3 @@ export function componentSchemaOf(c: ComponentSpec) {
   };
 }
 
-export { STUDENT_SYSTEM_FIELDS };

@@ -87,17 +87,6 @@ export const FAMILY_FIELDS: FieldSpec[] = [
   { key: 'title', label: '职务', nc: 'zw', kind: 'text', maxLength: 50 },
 ];
 
-/** Fields the system keeps on a student beyond the national set. */
-export const STUDENT_SYSTEM_FIELDS: FieldSpec[] = [
-  { key: 'studentNumber', label: '学籍号', kind: 'text', maxLength: 30 },
-  { key: 'regionalNumber', label: '地区学号', kind: 'text', maxLength: 30 },
-  { key: 'idIsGuardians', label: '证件号为监护人证件号', kind: 'text' },
-  { key: 'registrationStatus', label: '注册状态', kind: 'code', table: 'registrationStatus', required: true, defaultValue: 'draft' },
-  { key: 'enrollmentStatus', label: '学籍状态', kind: 'code', table: 'enrollmentStatus', required: true, defaultValue: '01' },
-  { key: 'school', label: '学校', kind: 'relation' },
-  { key: 'family', label: '家庭成员', kind: 'relation' },
-];
-
 /** Fields locked once a student is registered (SPEC §2, A §18). */
 export const KEY_FIELDS = ['name', 'gender', 'birthDate', 'idType', 'idNumber', 'studentNumber', 'photo'] as const;
 

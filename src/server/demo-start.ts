@@ -22,9 +22,8 @@ export async function loadDemoOnFirstStart(strapi: Core.Strapi): Promise<void> {
 }
 
 /** No default password in production: demo accounts, if a demo database is promoted, are blocked. */
-export async function disableDemoAccountsInProduction(strapi: Core.Strapi): Promise<void> {
+export async function disableDemoAccountsInProduction(strapi: Core.Strapi, emails = DEMO_ACCOUNTS.map((a) => a.email)): Promise<void> {
   if (process.env.NODE_ENV !== 'production') return;
-  const emails = DEMO_ACCOUNTS.map((a) => a.email);
   const n = await strapi.db.query('admin::user').updateMany({ where: { email: { $in: emails }, isActive: true }, data: { isActive: false, blocked: true } });
   if (n?.count) strapi.log.warn(`[xueji] 生产环境已停用 ${n.count} 个示范账号（默认密码不得用于生产）`);
 }

@@ -126,3 +126,24 @@ describe('account security', () => {
     }
   });
 });
+
+describe('no default password in production', () => {
+  it('blocks demo-password accounts when the app starts in production', async () => {
+    const { disableDemoAccountsInProduction } = await import('../../src/server/demo-start');
+    const email = 'prod-demo@xueji.demo';
+    const role = await strapi.db.query('admin::role').findOne({ where: { code: 'xueji-school' } });
+    await (strapi.service('admin::user') as any).create({ email, firstname: 'x', lastname: '', password: 'Xueji@2026', isActive: true, registrationToken: null, roles: [role.id] });
+    const before = process.env.NODE_ENV;
+    await disableDemoAccountsInProduction(strapi, [email]);
+    expect((await strapi.db.query('admin::user').findOne({ where: { email } })).isActive).toBe(true); // not production: untouched
+    process.env.NODE_ENV = 'production';
+    try {
+      await disableDemoAccountsInProduction(strapi, [email]);
+    } finally {
+      process.env.NODE_ENV = before;
+    }
+    expect((await strapi.db.query('admin::user').findOne({ where: { email } })).isActive).toBe(false);
+    const login = await (await http()).post('/admin/login').send({ email, password: 'Xueji@2026' });
+    expect(login.status).toBe(400);
+  });
+});
