@@ -32,6 +32,29 @@ const COLUMN_OF: Record<ScopeLevel, ScopeColumn> = {
   school: 'schoolCode',
 };
 
+/** The scope columns every scoped record carries, in level order. */
+export const SCOPE_COLUMNS: readonly ScopeColumn[] = ['provinceCode', 'cityCode', 'countyCode', 'schoolCode'];
+
+/** The scope columns of a school row (its own 标识码 is the school column). */
+export function scopeColumnsOfSchool(school: { provinceCode?: string | null; cityCode?: string | null; countyCode?: string | null; code: string }): ScopeColumns {
+  return { provinceCode: school.provinceCode ?? '', cityCode: school.cityCode ?? '', countyCode: school.countyCode ?? '', schoolCode: school.code };
+}
+
+/** Copies the scope columns of a record that already carries them (student → sub-record). */
+export function scopeColumnsOfRow(row: Partial<ScopeColumns>): Partial<ScopeColumns> {
+  return Object.fromEntries(SCOPE_COLUMNS.map((c) => [c, row[c] ?? null])) as Partial<ScopeColumns>;
+}
+
+/** Scope columns of a region-level user scope (province/city/county): the prefix columns. */
+export function scopeColumnsOfRegion(level: Exclude<ScopeLevel, 'school'>, code: string): Record<ScopeColumn, string | null> {
+  return {
+    provinceCode: `${code.slice(0, 2)}0000`,
+    cityCode: level === 'province' ? null : `${code.slice(0, 4)}00`,
+    countyCode: level === 'county' ? code : null,
+    schoolCode: null,
+  };
+}
+
 export const SCOPE_LEVEL_LABELS: Record<ScopeLevel, string> = { province: '省级', city: '市级', county: '县级', school: '学校' };
 
 export function scopeColumnOf(level: ScopeLevel): ScopeColumn {

@@ -6,6 +6,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { maskRecord } from '../domain/masking';
+import { scopeColumnsOfRow } from '../domain/scope';
 
 const AUDIT_UID = 'api::audit-log.audit-log';
 const SKIP_UIDS = new Set([AUDIT_UID]);
@@ -72,10 +73,7 @@ export async function writeAudit(strapi: Core.Strapi, entry: AuditEntry): Promis
       ip: actor.ip ?? null,
       at: new Date(),
       changes: entry.changes ?? null,
-      provinceCode: s.provinceCode ?? null,
-      cityCode: s.cityCode ?? null,
-      countyCode: s.countyCode ?? null,
-      schoolCode: s.schoolCode ?? null,
+      ...scopeColumnsOfRow(s),
       publishedAt: new Date(),
     },
   });

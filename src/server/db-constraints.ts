@@ -4,6 +4,7 @@
  * *before* it creates the content-type tables, so on a fresh database they would fail.
  */
 import type { Core } from '@strapi/strapi';
+import { SCOPE_COLUMNS } from '../domain/scope';
 
 const UNIQUE: Array<{ name: string; uid: string; attrs: string[] }> = [
   // One person, one record (一人一籍一号): the identity key covers own and guardian ID numbers.
@@ -56,7 +57,7 @@ export async function ensureDbConstraints(strapi: Core.Strapi): Promise<void> {
   }
   for (const uid of SCOPED) {
     const table = strapi.db.metadata.get(uid as any).tableName;
-    for (const attr of ['provinceCode', 'cityCode', 'countyCode', 'schoolCode']) {
+    for (const attr of SCOPE_COLUMNS) {
       const col = column(strapi, uid, attr);
       await knex.raw(`CREATE INDEX IF NOT EXISTS "${table}_${col}_ix" ON "${table}" ("${col}")`);
     }

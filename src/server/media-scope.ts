@@ -1,20 +1,15 @@
 /** Stamps uploaded files with the uploader's scope columns (see src/extensions/upload). */
 import type { Core } from '@strapi/strapi';
 import { currentScope } from './scope';
+import { SCOPE_COLUMNS, scopeColumnsOfSchool, scopeColumnsOfRegion } from '../domain/scope';
 
 /** Full scope columns of a user's scope: a school's four, or a region's prefix columns. */
 export async function columnsOfScope(strapi: Core.Strapi, scope: { level: string; code: string }) {
   if (scope.level === 'school') {
     const s = await strapi.db.query('api::school.school').findOne({ where: { code: scope.code } });
-    return s ? { provinceCode: s.provinceCode, cityCode: s.cityCode, countyCode: s.countyCode, schoolCode: s.code } : {};
+    return s ? scopeColumnsOfSchool(s) : {};
   }
-  const c = scope.code;
-  return {
-    provinceCode: `${c.slice(0, 2)}0000`,
-    cityCode: scope.level === 'province' ? null : `${c.slice(0, 4)}00`,
-    countyCode: scope.level === 'county' ? c : null,
-    schoolCode: null,
-  };
+  return scopeColumnsOfRegion(scope.level as any, scope.code);
 }
 
 export function registerMediaScope(strapi: Core.Strapi): void {
@@ -22,7 +17,7 @@ export function registerMediaScope(strapi: Core.Strapi): void {
     models: ['plugin::upload.file'],
     async beforeCreate(event: any) {
       const data = event.params.data ?? {};
-      for (const k of ['provinceCode', 'cityCode', 'countyCode', 'schoolCode']) delete data[k];
+      for (const k of SCOPE_COLUMNS) delete data[k];
       const scope = await currentScope(strapi);
       if (scope && scope !== 'none') Object.assign(data, await columnsOfScope(strapi, scope));
       event.params.data = data;

@@ -90,10 +90,17 @@ export async function currentScope(strapi: Core.Strapi): Promise<UserScope | nul
 const outOfScope = () =>
   new errors.PolicyError('超出管辖范围：只能查看和维护本辖区（本校）的记录', { code: 'OUT_OF_SCOPE' });
 
-/** Throws 403 unless the caller may write a record with these scope columns. */
-export async function assertWritable(strapi: Core.Strapi, uid: string, rows: Array<Record<string, any> | null | undefined>) {
+/**
+ * Throws 403 unless the caller may write a record with these scope columns. `ownSideOnly`:
+ * a two-sided record (a change request) whose type is not a transfer-in must be inside the
+ * caller's scope on the student's side, not merely on the receiving side.
+ */
+export async function assertWritable(strapi: Core.Strapi, uid: string, rows: Array<Record<string, any> | null | undefined>, opts: { ownSideOnly?: boolean } = {}) {
   const scope = await currentScope(strapi);
   if (scope === null) return;
   if (scope === 'none') throw outOfScope();
-  for (const row of rows) if (row && !inScope(uid, scope, row)) throw outOfScope();
+  for (const row of rows) {
+    if (!row) continue;
+    if (opts.ownSideOnly ? !isInScope(scope, row) : !inScope(uid, scope, row)) throw outOfScope();
+  }
 }

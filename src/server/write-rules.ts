@@ -10,7 +10,7 @@ import { hasCode } from '../domain/code-lookup';
 import { normalizeIdNumber, parseIdNumber, crossCheckIdentity } from '../domain/id-card';
 import { validateRegion12, isCountyCode, regionLevel } from '../domain/regions';
 import { parseSchoolCode } from '../domain/school-code';
-import { scopeColumnsFor } from '../domain/scope';
+import { scopeColumnsFor, scopeColumnsOfSchool, scopeColumnsOfRow, scopeColumnsOfRegion, SCOPE_COLUMNS } from '../domain/scope';
 import { gradesOfSchool, stageOfGrade, className, schoolYearOf } from '../domain/grades';
 import { checkClassCapacity } from '../domain/class-caps';
 import { checkEntryAge } from '../domain/entry-age';
@@ -28,7 +28,7 @@ import { KEY_FIELDS } from '../domain/student-fields';
 
 type Data = Record<string, any>;
 const LABELS = labelTable();
-const SCOPE_KEYS = ['provinceCode', 'cityCode', 'countyCode', 'schoolCode'];
+const SCOPE_KEYS: readonly string[] = SCOPE_COLUMNS;
 
 export const xuejiConfig = (strapi: Core.Strapi) => strapi.config.get('xueji') as any;
 
@@ -65,10 +65,7 @@ async function authorityRule(strapi: Core.Strapi, data: Data, current: Data | nu
   if (merged.level && merged.level !== level) {
     throw fieldError('AUTHORITY_LEVEL_MISMATCH', '级别', `区划码 ${code} 是${level === 'province' ? '省级' : level === 'city' ? '市级' : '县级'}代码，与所选级别不一致`);
   }
-  data.provinceCode = `${code.slice(0, 2)}0000`;
-  data.cityCode = level === 'province' ? null : `${code.slice(0, 4)}00`;
-  data.countyCode = level === 'county' ? code : null;
-  data.schoolCode = null;
+  Object.assign(data, scopeColumnsOfRegion(level, code));
 }
 
 // ---------------------------------------------------------------- school
@@ -99,7 +96,7 @@ async function classRule(strapi: Core.Strapi, data: Data, current: Data | null) 
   }
   data.schoolingSystem = system;
   data.name = className(Number(merged.grade), Number(merged.number), system);
-  Object.assign(data, { provinceCode: school.provinceCode, cityCode: school.cityCode, countyCode: school.countyCode, schoolCode: school.code });
+  Object.assign(data, scopeColumnsOfSchool(school));
 }
 
 // ---------------------------------------------------------------- student
@@ -201,7 +198,7 @@ async function studentRule(strapi: Core.Strapi, data: Data, current: Data | null
   }
 
   data.school = school.documentId;
-  Object.assign(data, { provinceCode: school.provinceCode, cityCode: school.cityCode, countyCode: school.countyCode, schoolCode: school.code });
+  Object.assign(data, scopeColumnsOfSchool(school));
 
   // 学籍号: G + own ID number; J number for a record filed under a guardian's or with another document.
   if (!merged.studentNumber) {
@@ -251,10 +248,13 @@ async function changeRequestRule(strapi: Core.Strapi, data: Data, current: Data 
   const ref = relationTarget(data.student);
   const student = ref !== undefined ? await loadRef(strapi, 'api::student.student', ref) : current?.student;
   if (!student) throw fieldError('STUDENT_REQUIRED', '学生', '请选择学生');
-  Object.assign(data, { provinceCode: student.provinceCode, cityCode: student.cityCode, countyCode: student.countyCode, schoolCode: student.schoolCode });
+  Object.assign(data, scopeColumnsOfRow(student));
   const toRef = relationTarget(data.toSchool);
   const toSchool = toRef !== undefined ? await loadRef(strapi, 'api::school.school', toRef) : current?.toSchool;
-  if (toSchool) Object.assign(data, { toProvinceCode: toSchool.provinceCode, toCityCode: toSchool.cityCode, toCountyCode: toSchool.countyCode, toSchoolCode: toSchool.code });
+  if (toSchool) {
+    const to = scopeColumnsOfSchool(toSchool);
+    Object.assign(data, { toProvinceCode: to.provinceCode, toCityCode: to.cityCode, toCountyCode: to.countyCode, toSchoolCode: to.schoolCode });
+  }
   const state = data.state ?? current?.state ?? 'pending';
   data.openKey = state === 'pending' ? student.documentId : null;
 }
@@ -265,7 +265,7 @@ async function studentSubRecordRule(strapi: Core.Strapi, data: Data, current: Da
   const ref = relationTarget(data.student);
   const student = ref !== undefined ? await loadRef(strapi, 'api::student.student', ref) : current?.student;
   if (!student) throw fieldError('STUDENT_REQUIRED', '学生', '请选择学生');
-  Object.assign(data, { provinceCode: student.provinceCode, cityCode: student.cityCode, countyCode: student.countyCode, schoolCode: student.schoolCode });
+  Object.assign(data, scopeColumnsOfRow(student));
 }
 
 const RULES: Record<string, { rule: (s: Core.Strapi, d: Data, c: Data | null) => Promise<void>; populate?: any }> = {
@@ -280,6 +280,9 @@ const RULES: Record<string, { rule: (s: Core.Strapi, d: Data, c: Data | null) =>
   'api::punishment.punishment': { rule: studentSubRecordRule, populate: { student: true } },
   'api::change-request.change-request': { rule: changeRequestRule, populate: { student: true, toSchool: true } },
 };
+
+/** Change types filed by the receiving school (in-province and cross-province transfer in, batch). */
+const TRANSFER_IN_TYPES = new Set(['13', '14', '35']);
 
 /** Records only the system writes (append-only or system-kept); no request may change them. */
 const SYSTEM_ONLY = new Set(['api::audit-log.audit-log', 'api::approval.approval']);
@@ -308,8 +311,10 @@ export function registerWriteRules(strapi: Core.Strapi): void {
       checkCodes(strapi, ctx.uid, data);
       if (entry) await entry.rule(strapi, data, current);
     });
-    // Scope: the record as it was and as it will be must both be the caller's.
-    await assertWritable(strapi, ctx.uid, [current, entry ? data : { ...current, ...data }]);
+    // Scope: the record as it was and as it will be must both be the caller's. Only a transfer
+    // in may be filed from the receiving side; any other request is the student's school's.
+    const ownSideOnly = ctx.uid === 'api::change-request.change-request' && !TRANSFER_IN_TYPES.has(String(data.type ?? current?.type));
+    await assertWritable(strapi, ctx.uid, [current, entry ? data : { ...current, ...data }], { ownSideOnly });
     ctx.params.data = data;
     return next();
   });

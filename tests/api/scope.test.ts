@@ -164,3 +164,37 @@ describe('the public and REST paths', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/\d{17}[\dX]/);
   });
 });
+
+describe('change requests are filed by the side that owns them', () => {
+  it('a school cannot file a suspension for another school’s student by naming itself as receiver', async () => {
+    const api = await asAdmin('school@xueji.demo');
+    const other = await strapi.db.query('api::student.student').findOne({ where: { schoolCode: targets.B.school.code } });
+    const before = await strapi.db.query('api::change-request.change-request').count();
+    const res = await api.post(`${CM}/api::change-request.change-request`, {
+      type: '23', reason: '越权测试', student: { connect: [{ documentId: other.documentId }] },
+      toSchool: { connect: [{ documentId: targets.A.school.documentId }] },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.error.details.code).toBe('OUT_OF_SCOPE');
+    expect(await strapi.db.query('api::change-request.change-request').count()).toBe(before);
+  });
+
+  it('a receiving school files a transfer-in for a student of another school, and both sides see it', async () => {
+    const api = await asAdmin('school@xueji.demo');
+    const openKeys = (await strapi.db.query('api::change-request.change-request').findMany({ where: { openKey: { $notNull: true } }, select: ['openKey'] })).map((r: any) => r.openKey);
+    const other = await strapi.db.query('api::student.student').findOne({
+      where: { schoolCode: targets.C.school.code, registrationStatus: 'registered', documentId: { $notIn: openKeys } }, orderBy: { id: 'desc' },
+    });
+    const res = await api.post(`${CM}/api::change-request.change-request`, {
+      type: '13', reason: '随父母工作调动转入', student: { connect: [{ documentId: other.documentId }] },
+      toSchool: { connect: [{ documentId: targets.A.school.documentId }] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const row = await strapi.db.query('api::change-request.change-request').findOne({ where: { documentId: res.body.data.documentId } });
+    expect(row.schoolCode).toBe(targets.C.school.code);
+    expect(row.toSchoolCode).toBe(targets.A.school.code);
+    expect(row.openKey).toBe(other.documentId);
+    const county = await asAdmin('city@xueji.demo');
+    expect((await county.get(`${CM}/api::change-request.change-request/${row.documentId}`)).status).toBe(200);
+  });
+});
