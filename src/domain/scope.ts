@@ -35,6 +35,11 @@ const COLUMN_OF: Record<ScopeLevel, ScopeColumn> = {
 /** The scope columns every scoped record carries, in level order. */
 export const SCOPE_COLUMNS: readonly ScopeColumn[] = ['provinceCode', 'cityCode', 'countyCode', 'schoolCode'];
 
+/** The receiving side's columns of a two-sided record (a transfer request), by own-side column. */
+export const TO_SIDE_COLUMNS: Readonly<Record<ScopeColumn, string>> = {
+  provinceCode: 'toProvinceCode', cityCode: 'toCityCode', countyCode: 'toCountyCode', schoolCode: 'toSchoolCode',
+};
+
 /** The scope columns of a school row (its own 标识码 is the school column). */
 export function scopeColumnsOfSchool(school: { provinceCode?: string | null; cityCode?: string | null; countyCode?: string | null; code: string }): ScopeColumns {
   return { provinceCode: school.provinceCode ?? '', cityCode: school.cityCode ?? '', countyCode: school.countyCode ?? '', schoolCode: school.code };

@@ -5,10 +5,11 @@
  */
 import type { Core } from '@strapi/strapi';
 import { CONTENT_TYPES, COMPONENTS, labelTable } from '../domain/content-model';
+import { SCOPE_COLUMNS, TO_SIDE_COLUMNS } from '../domain/scope';
 
 /** Kept by the system: hidden from forms (scope columns, keys) or shown read-only (numbers, states). */
-const HIDDEN = new Set(['identityKey', 'openKey', 'provinceCode', 'cityCode', 'countyCode', 'schoolCode', 'toProvinceCode', 'toCityCode', 'toCountyCode', 'toSchoolCode']);
-const READ_ONLY = new Set(['studentNumber', 'regionalNumber', 'registrationStatus', 'enrollmentStatus', 'name@api::school-class.school-class', 'school@api::student.student']);
+const HIDDEN = new Set<string>(['identityKey', 'openKey', ...SCOPE_COLUMNS, ...Object.values(TO_SIDE_COLUMNS)]);
+const READ_ONLY = new Set(['studentNumber', 'regionalNumber', 'registrationStatus', 'enrollmentStatus', 'state', 'currentStep', 'dueDate', 'submittedAt', 'name@api::school-class.school-class', 'school@api::student.student']);
 
 export async function applyAdminLabels(strapi: Core.Strapi): Promise<void> {
   const labels = labelTable();

@@ -6,14 +6,14 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { scopeFilter, isInScope, scopeColumnOf, type UserScope } from '../domain/scope';
+import { scopeFilter, isInScope, scopeColumnOf, TO_SIDE_COLUMNS, type UserScope } from '../domain/scope';
 
 export const SCOPE_CONDITION = 'api::xueji-in-scope';
 export const SCOPE_EITHER_SIDE_CONDITION = 'api::xueji-in-scope-either-side';
 
 /** uid → extra scope column sets (a transfer is visible to both sides). */
 const SECOND_SIDE: Record<string, Record<string, string>> = {
-  'api::change-request.change-request': { provinceCode: 'toProvinceCode', cityCode: 'toCityCode', countyCode: 'toCountyCode', schoolCode: 'toSchoolCode' },
+  'api::change-request.change-request': TO_SIDE_COLUMNS,
 };
 
 /**

@@ -10,7 +10,7 @@ import { hasCode } from '../domain/code-lookup';
 import { normalizeIdNumber, parseIdNumber, crossCheckIdentity } from '../domain/id-card';
 import { validateRegion12, isCountyCode, regionLevel } from '../domain/regions';
 import { parseSchoolCode } from '../domain/school-code';
-import { scopeColumnsFor, scopeColumnsOfSchool, scopeColumnsOfRow, scopeColumnsOfRegion, SCOPE_COLUMNS } from '../domain/scope';
+import { scopeColumnsFor, scopeColumnsOfSchool, scopeColumnsOfRow, scopeColumnsOfRegion, SCOPE_COLUMNS, TO_SIDE_COLUMNS } from '../domain/scope';
 import { gradesOfSchool, stageOfGrade, className, schoolYearOf } from '../domain/grades';
 import { checkClassCapacity } from '../domain/class-caps';
 import { checkEntryAge } from '../domain/entry-age';
@@ -244,7 +244,13 @@ export function checkKeyFieldsUnchanged(data: Data, current: Data): void {
 // ---------------------------------------------------------------- change requests
 /** Scope of a request: the student's side, and the receiving school's side for transfers. */
 async function changeRequestRule(strapi: Core.Strapi, data: Data, current: Data | null) {
-  for (const k of [...SCOPE_KEYS, 'toProvinceCode', 'toCityCode', 'toCountyCode', 'toSchoolCode', 'openKey']) delete data[k];
+  for (const k of [...SCOPE_KEYS, ...Object.values(TO_SIDE_COLUMNS), 'openKey']) delete data[k];
+  // The workflow's own fields move only through the change service, never by a request's data:
+  // a registrar cannot mark their own request approved by editing it.
+  if (strapi.requestContext.get()) {
+    for (const k of WORKFLOW_FIELDS) delete data[k];
+    if (!current) Object.assign(data, { state: 'pending', currentStep: 0, submittedAt: new Date() });
+  }
   const ref = relationTarget(data.student);
   const student = ref !== undefined ? await loadRef(strapi, 'api::student.student', ref) : current?.student;
   if (!student) throw fieldError('STUDENT_REQUIRED', '学生', '请选择学生');
@@ -253,7 +259,7 @@ async function changeRequestRule(strapi: Core.Strapi, data: Data, current: Data 
   const toSchool = toRef !== undefined ? await loadRef(strapi, 'api::school.school', toRef) : current?.toSchool;
   if (toSchool) {
     const to = scopeColumnsOfSchool(toSchool);
-    Object.assign(data, { toProvinceCode: to.provinceCode, toCityCode: to.cityCode, toCountyCode: to.countyCode, toSchoolCode: to.schoolCode });
+    for (const c of SCOPE_COLUMNS) data[TO_SIDE_COLUMNS[c]] = to[c];
   }
   const state = data.state ?? current?.state ?? 'pending';
   data.openKey = state === 'pending' ? student.documentId : null;
@@ -280,6 +286,8 @@ const RULES: Record<string, { rule: (s: Core.Strapi, d: Data, c: Data | null) =>
   'api::punishment.punishment': { rule: studentSubRecordRule, populate: { student: true } },
   'api::change-request.change-request': { rule: changeRequestRule, populate: { student: true, toSchool: true } },
 };
+
+const WORKFLOW_FIELDS = ['state', 'currentStep', 'dueDate', 'submittedAt'];
 
 /** Change types filed by the receiving school (in-province and cross-province transfer in, batch). */
 const TRANSFER_IN_TYPES = new Set(['13', '14', '35']);

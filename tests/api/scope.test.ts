@@ -196,5 +196,13 @@ describe('change requests are filed by the side that owns them', () => {
     expect(row.openKey).toBe(other.documentId);
     const county = await asAdmin('city@xueji.demo');
     expect((await county.get(`${CM}/api::change-request.change-request/${row.documentId}`)).status).toBe(200);
+    // The filer cannot approve its own request by editing the workflow fields.
+    expect(row.state).toBe('pending');
+    const forged = await api.put(`${CM}/api::change-request.change-request/${row.documentId}`, { state: 'approved', currentStep: 9, reason: '补充说明' });
+    expect(forged.status, JSON.stringify(forged.body)).toBe(200);
+    const after = await strapi.db.query('api::change-request.change-request').findOne({ where: { id: row.id } });
+    expect(after.state).toBe('pending');
+    expect(after.currentStep).toBe(0);
+    expect(after.reason).toBe('补充说明');
   });
 });
