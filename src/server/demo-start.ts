@@ -1,24 +1,43 @@
 /**
- * First start of an empty, non-production database: load the demo province and create one
- * login per role level, then print them. Production never gets demo accounts or passwords.
+ * Demo database at start (rules in src/seed/demo-guard.ts, `decideStart`): the first start of an
+ * empty, non-production database loads the demo province, marks the database as a demo database
+ * (src/seed/demo-mark.ts) and creates one login per role level; later starts of that marked
+ * database re-ensure the logins. A database that was not seeded as demo never gets demo logins
+ * (their passwords are published). Production never gets demo accounts or passwords.
  */
 import type { Core } from '@strapi/strapi';
 import { seedDemo } from '../seed/demo-province';
+import { decideStart, type StartAction } from '../seed/demo-guard';
+import { countRows, readDemoMark, writeDemoMark } from '../seed/demo-mark';
 import { ensureDemoAccounts, DEMO_ACCOUNTS } from './demo-accounts';
 
-export async function loadDemoOnFirstStart(strapi: Core.Strapi): Promise<void> {
+export const DEMO_SEED = 20260901;
+
+/** Returns what it did. */
+export async function loadDemoOnFirstStart(strapi: Core.Strapi): Promise<StartAction> {
   const cfg = strapi.config.get('xueji') as any;
-  if (!cfg?.demo?.seed || process.env.NODE_ENV === 'production') return;
-  const hasData = await strapi.db.query('api::authority.authority').count();
-  if (!hasData) {
+  const production = process.env.NODE_ENV === 'production';
+  const seedEnabled = Boolean(cfg?.demo?.seed);
+  if (production || !seedEnabled) return 'none';
+  const counts = await countRows(strapi);
+  const mark = await readDemoMark(strapi);
+  const action = decideStart({ production, seedEnabled, marked: Boolean(mark), dataRows: counts.dataRows, adminUsers: counts.adminUsers });
+  if (action === 'none') {
+    strapi.log.info('[xueji] 数据库不是示范数据库（已有数据、无示范标记）：不载入示范数据，不创建示范账号。 (not a demo database: no demo data, no demo logins)');
+    return action;
+  }
+  if (action === 'seed') {
     const t0 = Date.now();
-    const summary = await seedDemo(strapi, { students: cfg.demo.students, seed: 20260901 });
+    const students = Number(cfg.demo.students);
+    const summary = await seedDemo(strapi, { students, seed: DEMO_SEED });
+    await writeDemoMark(strapi, { seed: DEMO_SEED, students: summary.students, at: new Date().toISOString(), by: 'start' });
     strapi.log.info(`[xueji] 示范数据已载入：${JSON.stringify(summary)}，用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`);
   }
   await ensureDemoAccounts(strapi);
   const url = `${strapi.config.get('server.url') || `http://localhost:${strapi.config.get('server.port')}`}/admin`;
   const lines = DEMO_ACCOUNTS.map((a) => `  ${a.roleName.padEnd(10, '　')} ${a.email.padEnd(30)} ${a.password}  (${a.scopeLabel})`);
   strapi.log.info(`\n[xueji] 管理后台：${url}\n[xueji] 示范账号：\n${lines.join('\n')}\n`);
+  return action;
 }
 
 /** No default password in production: demo accounts, if a demo database is promoted, are blocked. */
