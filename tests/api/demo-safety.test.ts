@@ -129,75 +129,99 @@ describe('start hook (loadDemoOnFirstStart)', () => {
   });
 });
 
-// ------------------------------------------------------------------ scripts/seed-demo.ts --reset
-// Runs the real script in a child process against a scratch copy of the SQLite test database.
-const sqlite = process.env.DATABASE_CLIENT === 'sqlite';
-const SCRATCH = path.join('.tmp', 'demo-safety-scratch.db');
-const scratchAbs = path.join(root, SCRATCH);
+// ------------------------------------------------------------------ scripts/seed-demo.ts
+// The real script in a child process against a scratch database: on SQLite a copy of the test
+// database; on PostgreSQL a new, empty database on the same server (seeded by the script first).
+const client = process.env.DATABASE_CLIENT;
+const SCRATCH_FILE = path.join('.tmp', 'demo-safety-scratch.db');
+const scratchFileAbs = path.join(root, SCRATCH_FILE);
+const SCRATCH_DB = `xueji_demo_safety_${process.pid}`;
+const scratchUrl = () => { const u = new URL(String(process.env.DATABASE_URL)); u.pathname = `/${SCRATCH_DB}`; return u.toString(); };
+const MARK_KEY = 'core_xueji_demo';
 
 function seedScript(...args: string[]) {
+  const db = client === 'sqlite' ? { DATABASE_FILENAME: SCRATCH_FILE } : { DATABASE_URL: scratchUrl() };
   const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/seed-demo.ts', '--no-compile', ...args], {
     cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000,
-    env: { ...process.env, DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: SCRATCH, STRAPI_LOG_LEVEL: 'error' },
+    env: { ...process.env, ...db, STRAPI_LOG_LEVEL: 'error' },
   });
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
-function scratchCounts() {
-  const Database = require('better-sqlite3');
-  const db = new Database(scratchAbs, { readonly: true });
-  try {
-    const n = (t: string) => db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get().n as number;
-    const m = db.prepare(`SELECT value FROM strapi_core_store_settings WHERE key = 'core_xueji_demo'`).get();
-    return { authorities: n('authorities'), schools: n('schools'), students: n('students'), mark: m ? JSON.parse(m.value) : null };
-  } finally {
-    db.close();
+/** One query on the scratch database (the test's own Strapi is not connected to it). */
+async function scratch<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+  if (client === 'sqlite') {
+    const Database = require('better-sqlite3');
+    const db = new Database(scratchFileAbs);
+    try {
+      const st = db.prepare(sql.replace(/\$\d+/g, '?'));
+      return st.reader ? st.all(...params) : (st.run(...params), []);
+    } finally { db.close(); }
   }
+  const { Client } = require('pg');
+  const c = new Client({ connectionString: scratchUrl() });
+  await c.connect();
+  try { return (await c.query(sql, params)).rows; } finally { await c.end(); }
 }
 
-function scratchSql(sql: string) {
-  const Database = require('better-sqlite3');
-  const db = new Database(scratchAbs);
-  try { db.exec(sql); } finally { db.close(); }
+async function scratchCounts() {
+  const n = async (t: string) => Number((await scratch(`SELECT COUNT(*) AS n FROM ${t}`))[0].n);
+  const m = await scratch(`SELECT value FROM strapi_core_store_settings WHERE key = $1`, [MARK_KEY]);
+  return { authorities: await n('authorities'), schools: await n('schools'), students: await n('students'), mark: m[0] ? JSON.parse(m[0].value) : null };
 }
 
-describe.skipIf(!sqlite)('seed-demo.ts guard (child process, scratch SQLite copy)', () => {
-  const cleanup = () => { for (const s of ['', '-wal', '-shm', '-journal']) fs.rmSync(scratchAbs + s, { force: true }); };
+describe.skipIf(client !== 'sqlite' && !(client === 'postgres' && process.env.DATABASE_URL))('seed-demo.ts guard (child process, scratch database)', () => {
+  let demoMarkRow: any;
+  const cleanupFile = () => { for (const x of ['', '-wal', '-shm', '-journal']) fs.rmSync(scratchFileAbs + x, { force: true }); };
   beforeAll(async () => {
-    cleanup();
-    await strapi.db.connection.raw(`VACUUM INTO '${scratchAbs.replace(/'/g, "''")}'`);
+    if (client === 'sqlite') {
+      cleanupFile();
+      await strapi.db.connection.raw(`VACUUM INTO '${scratchFileAbs.replace(/'/g, "''")}'`);
+    } else {
+      await strapi.db.connection.raw(`DROP DATABASE IF EXISTS "${SCRATCH_DB}"`);
+      await strapi.db.connection.raw(`CREATE DATABASE "${SCRATCH_DB}"`);
+    }
   });
-  afterAll(cleanup);
+  afterAll(async () => {
+    if (client === 'sqlite') cleanupFile();
+    else await strapi.db.connection.raw(`DROP DATABASE IF EXISTS "${SCRATCH_DB}"`);
+  });
 
-  it('--reset --yes on a database without the demo mark: exit 2, nothing deleted', () => {
-    scratchSql(`DELETE FROM strapi_core_store_settings WHERE key = 'core_xueji_demo'`);
-    const before = scratchCounts();
-    expect(before.students).toBeGreaterThanOrEqual(Number(process.env.XUEJI_DEMO_STUDENTS));
+  it.skipIf(client !== 'postgres')('a new, empty database is seeded without asking and marked by the script', async () => {
+    const r = seedScript('--students', '40', '--seed', '5');
+    expect(r.status, r.out).toBe(0);
+    const after = await scratchCounts();
+    expect(after).toMatchObject({ authorities: 7, students: 40, mark: { seed: 5, students: 40, by: 'seed-script' } });
+  });
+
+  it('--reset --yes on a database without the demo mark: exit 2, nothing deleted', async () => {
+    demoMarkRow = (await scratch(`SELECT key, value, type FROM strapi_core_store_settings WHERE key = $1`, [MARK_KEY]))[0];
+    expect(demoMarkRow).toBeTruthy();
+    await scratch(`DELETE FROM strapi_core_store_settings WHERE key = $1`, [MARK_KEY]);
+    const before = await scratchCounts();
+    expect(before.students).toBeGreaterThan(0);
     expect(before.mark).toBeNull();
     const r = seedScript('--reset', '--yes', '--students', '10');
     expect(r.status, r.out).toBe(2);
     expect(r.out).toContain('没有示范数据库标记');
     expect(r.out).toContain('carries no demo mark');
-    expect(r.out).toContain(scratchAbs); // names the database it refused
-    expect(scratchCounts()).toEqual(before);
+    expect(r.out).toContain(client === 'sqlite' ? scratchFileAbs : `/${SCRATCH_DB}`); // names the database it refused
+    expect(await scratchCounts()).toEqual(before);
   });
 
-  it('--reset on a demo database without a terminal and without --yes: exit 2, nothing deleted', () => {
-    scratchSql(`INSERT INTO strapi_core_store_settings (key, value, type) VALUES ('core_xueji_demo', '${JSON.stringify(mark)}', 'object')`);
-    const before = scratchCounts();
-    expect(before.mark).toEqual(mark);
+  it('--reset on a demo database without a terminal and without --yes: exit 2, nothing deleted', async () => {
+    await scratch(`INSERT INTO strapi_core_store_settings (key, value, type) VALUES ($1, $2, $3)`, [demoMarkRow.key, demoMarkRow.value, demoMarkRow.type]);
+    const before = await scratchCounts();
+    expect(before.mark).toEqual(JSON.parse(demoMarkRow.value));
     const r = seedScript('--reset', '--students', '10');
     expect(r.status, r.out).toBe(2);
     expect(r.out).toContain('confirmation needed');
-    expect(scratchCounts()).toEqual(before);
+    expect(await scratchCounts()).toEqual(before);
   });
 
-  it('--reset --yes on a demo database: emptied, seeded again and marked by the script', () => {
+  it('--reset --yes on a demo database: emptied, seeded again and marked by the script', async () => {
     const r = seedScript('--reset', '--yes', '--students', '30', '--seed', '7');
     expect(r.status, r.out).toBe(0);
-    const after = scratchCounts();
-    expect(after.students).toBe(30);
-    expect(after.authorities).toBe(7);
-    expect(after.mark).toMatchObject({ seed: 7, students: 30, by: 'seed-script' });
+    expect(await scratchCounts()).toMatchObject({ authorities: 7, students: 30, mark: { seed: 7, students: 30, by: 'seed-script' } });
   });
 });
