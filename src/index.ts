@@ -9,6 +9,8 @@ import { registerMediaScope } from './server/media-scope';
 import { registerAccountRoutes } from './server/accounts';
 import { syncContentApiPermissions } from './server/content-api-permissions';
 import { applyAdminLabels } from './server/admin-labels';
+import { enforceRouteTable } from './server/route-guard';
+import { registerScopedHomepage } from './server/homepage-scope';
 import { loadDemoOnFirstStart, disableDemoAccountsInProduction } from './server/demo-start';
 
 export default {
@@ -26,6 +28,8 @@ export default {
     await registerScopeConditions(strapi);
     registerMediaScope(strapi);
     registerAccountRoutes(strapi);
+    registerScopedHomepage(strapi);
+    enforceRouteTable(strapi);
     await syncStaffRoles(strapi);
     await syncContentApiPermissions(strapi);
     await applyAdminLabels(strapi);

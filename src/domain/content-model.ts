@@ -5,11 +5,19 @@
  */
 import { FAMILY_FIELDS, SCOPE_FIELDS, STUDENT_FIELDS, type FieldSpec } from './student-fields';
 
+/**
+ * System-kept fields (DESIGN "Writes"): only the system writes them, inside the system-write
+ * context. 'hidden' never shows in a form; 'readonly' shows but cannot be edited. Both are left
+ * out of every role's create/update field permissions and stripped from every client write.
+ */
+export type SystemMark = 'hidden' | 'readonly';
+
 export interface AttrSpec {
   key: string;
   label: string;
   /** Strapi attribute definition (type, options …); omitted for FieldSpec-derived ones. */
   attr: Record<string, unknown>;
+  system?: SystemMark;
 }
 
 export interface TypeSpec {
@@ -21,6 +29,8 @@ export interface TypeSpec {
   mainField?: string;      // attribute the admin shows in lists and relation pickers
   list?: string[];         // default list-view columns
   scoped: boolean;         // carries scope columns
+  /** Every row is written by the system only (workflow, logs): no client creates, edits or deletes. */
+  systemOnly?: boolean;
   attrs: AttrSpec[];
 }
 
@@ -61,9 +71,9 @@ const fromFields = (fields: FieldSpec[], skip: string[] = []): AttrSpec[] =>
   fields.filter((f) => !skip.includes(f.key)).map((f) => ({ key: f.key, label: f.label, attr: attrOf(f) }));
 
 const scopeAttrs = (): AttrSpec[] =>
-  SCOPE_FIELDS.map((f) => ({ key: f.key, label: f.label, attr: { type: 'string', maxLength: f.maxLength } }));
+  SCOPE_FIELDS.map((f) => ({ key: f.key, label: f.label, attr: { type: 'string', maxLength: f.maxLength }, system: 'hidden' }));
 
-const a = (key: string, label: string, attr: Record<string, unknown>): AttrSpec => ({ key, label, attr });
+const a = (key: string, label: string, attr: Record<string, unknown>, system?: SystemMark): AttrSpec => ({ key, label, attr, ...(system ? { system } : {}) });
 const rel = (relation: string, target: string, extra: Record<string, unknown> = {}) => ({ type: 'relation', relation, target, ...extra });
 
 const studentSub = (): AttrSpec[] => [a('student', '学生', rel('manyToOne', 'api::student.student')), ...scopeAttrs()];
@@ -116,7 +126,7 @@ export const CONTENT_TYPES: TypeSpec[] = [
     api: 'school-class', plural: 'school-classes', collectionName: 'school_classes', displayName: '班级',
     mainField: 'name', list: ['name', 'school', 'grade', 'number', 'foundedYearMonth', 'headTeacher'], scoped: true,
     attrs: [
-      a('name', '班级名称', { type: 'string', maxLength: 50 }),
+      a('name', '班级名称', { type: 'string', maxLength: 50 }, 'readonly'),
       a('school', '学校', rel('manyToOne', 'api::school.school')),
       a('grade', '年级', { type: 'integer', required: true, min: 1, max: 12 }),
       a('number', '班号', { type: 'integer', required: true, min: 1, max: 99 }),
@@ -134,15 +144,15 @@ export const CONTENT_TYPES: TypeSpec[] = [
       ...fromFields(STUDENT_FIELDS, ['grade', 'schoolClass']),
       a('grade', '年级', { type: 'integer', required: true, min: 1, max: 12 }),
       a('schoolClass', '班级', rel('manyToOne', 'api::school-class.school-class')),
-      a('school', '学校', rel('manyToOne', 'api::school.school')),
+      a('school', '学校', rel('manyToOne', 'api::school.school'), 'readonly'),
       a('family', '家庭成员', { type: 'component', component: 'family.member', repeatable: true, min: 2 }),
       a('idIsGuardians', '证件号为监护人证件号', { type: 'boolean', default: false }),
-      a('studentNumber', '学籍号', { type: 'string', maxLength: 30 }),
-      a('regionalNumber', '地区学号', { type: 'string', maxLength: 30 }),
-      a('registrationStatus', '注册状态', code('registrationStatus', true, 'draft')),
-      a('enrollmentStatus', '学籍状态', code('enrollmentStatus', true, '01')),
+      a('studentNumber', '学籍号', { type: 'string', maxLength: 30 }, 'readonly'),
+      a('regionalNumber', '地区学号', { type: 'string', maxLength: 30 }, 'readonly'),
+      a('registrationStatus', '注册状态', code('registrationStatus', true, 'draft'), 'readonly'),
+      a('enrollmentStatus', '学籍状态', code('enrollmentStatus', true, '01'), 'readonly'),
       // Uniqueness key (one person, one record): own ID, or guardian ID + name + birth date.
-      a('identityKey', '查重键', { type: 'string', maxLength: 80, private: true }),
+      a('identityKey', '查重键', { type: 'string', maxLength: 80, private: true }, 'hidden'),
       ...scopeAttrs(),
     ],
   },
@@ -176,7 +186,7 @@ export const CONTENT_TYPES: TypeSpec[] = [
       a('term', '学期', code('term', true)),
       a('conduct', '品德表现', { type: 'string', maxLength: 20 }),
       a('overallLevel', '综合素质等级', { type: 'string', maxLength: 20 }),
-      a('comment', '评语', { type: 'text' }),
+      a('comment', '评语', { type: 'text', maxLength: 2000 }),
       a('evaluator', '评价人', { type: 'string', maxLength: 50 }),
       ...studentSub(),
     ],
@@ -188,7 +198,7 @@ export const CONTENT_TYPES: TypeSpec[] = [
       a('level', '奖励级别', code('awardLevel')),
       a('awardedOn', '奖励日期', { type: 'date', required: true }),
       a('grantor', '颁奖单位', { type: 'string', maxLength: 100 }),
-      a('reason', '奖励原因', { type: 'text' }),
+      a('reason', '奖励原因', { type: 'text', maxLength: 2000 }),
       ...studentSub(),
     ],
   },
@@ -197,16 +207,16 @@ export const CONTENT_TYPES: TypeSpec[] = [
     attrs: [
       a('kind', '处分类型', code('punishmentKind', true)),
       a('imposedOn', '处分日期', { type: 'date', required: true }),
-      a('reason', '处分原因', { type: 'text', required: true }),
+      a('reason', '处分原因', { type: 'text', required: true, maxLength: 2000 }),
       a('imposedBy', '处分单位', { type: 'string', maxLength: 100 }),
       a('revoked', '是否撤销', { type: 'boolean', default: false }),
       a('revokedOn', '撤销日期', { type: 'date' }),
-      a('revokeReason', '撤销原因', { type: 'text' }),
+      a('revokeReason', '撤销原因', { type: 'text', maxLength: 2000 }),
       ...studentSub(),
     ],
   },
   {
-    api: 'change-request', plural: 'change-requests', collectionName: 'change_requests', displayName: '学籍变动申请', scoped: true, list: ['type', 'student', 'state', 'currentStep', 'dueDate', 'submittedAt'],
+    api: 'change-request', plural: 'change-requests', collectionName: 'change_requests', displayName: '学籍变动申请', scoped: true, systemOnly: true, list: ['type', 'student', 'state', 'currentStep', 'dueDate', 'submittedAt'],
     attrs: [
       a('type', '变动类型', code('changeType', true)),
       a('student', '学生', rel('manyToOne', 'api::student.student')),
@@ -214,29 +224,29 @@ export const CONTENT_TYPES: TypeSpec[] = [
       a('toSchool', '转入学校', rel('manyToOne', 'api::school.school')),
       a('fromClass', '原班级', rel('manyToOne', 'api::school-class.school-class')),
       a('toClass', '转入班级', rel('manyToOne', 'api::school-class.school-class')),
-      a('reason', '变动原因', { type: 'text', required: true }),
+      a('reason', '变动原因', { type: 'text', required: true, maxLength: 2000 }),
       a('proofs', '证明材料', { type: 'media', multiple: true, allowedTypes: ['images', 'files'] }),
       a('payload', '变更内容', { type: 'json' }),
-      a('state', '办理状态', code('changeState', true, 'pending')),
-      a('currentStep', '当前步骤', { type: 'integer', default: 0 }),
-      a('dueDate', '办理期限', { type: 'date' }),
-      a('submittedAt', '提交时间', { type: 'datetime' }),
-      a('openKey', '在办标记', { type: 'string', maxLength: 40, private: true }),
+      a('state', '办理状态', code('changeState', true, 'pending'), 'readonly'),
+      a('currentStep', '当前步骤', { type: 'integer', default: 0 }, 'readonly'),
+      a('dueDate', '办理期限', { type: 'date' }, 'readonly'),
+      a('submittedAt', '提交时间', { type: 'datetime' }, 'readonly'),
+      a('openKey', '在办标记', { type: 'string', maxLength: 40, private: true }, 'hidden'),
       ...scopeAttrs(),
-      a('toProvinceCode', '转入地省级区划码', { type: 'string', maxLength: 6 }),
-      a('toCityCode', '转入地市级区划码', { type: 'string', maxLength: 6 }),
-      a('toCountyCode', '转入地县级区划码', { type: 'string', maxLength: 6 }),
-      a('toSchoolCode', '转入学校标识码', { type: 'string', maxLength: 10 }),
+      a('toProvinceCode', '转入地省级区划码', { type: 'string', maxLength: 6 }, 'hidden'),
+      a('toCityCode', '转入地市级区划码', { type: 'string', maxLength: 6 }, 'hidden'),
+      a('toCountyCode', '转入地县级区划码', { type: 'string', maxLength: 6 }, 'hidden'),
+      a('toSchoolCode', '转入学校标识码', { type: 'string', maxLength: 10 }, 'hidden'),
     ],
   },
   {
-    api: 'approval', plural: 'approvals', collectionName: 'approvals', displayName: '审批记录', scoped: true, list: ['changeRequest', 'level', 'decision', 'deciderName', 'decidedAt'],
+    api: 'approval', plural: 'approvals', collectionName: 'approvals', displayName: '审批记录', scoped: true, systemOnly: true, list: ['changeRequest', 'level', 'decision', 'deciderName', 'decidedAt'],
     attrs: [
       a('changeRequest', '变动申请', rel('manyToOne', 'api::change-request.change-request')),
       a('step', '步骤', { type: 'integer', required: true }),
       a('level', '审批层级', { type: 'string', required: true, maxLength: 20 }),
       a('decision', '审批结果', code('approvalDecision', true)),
-      a('comment', '审批意见', { type: 'text' }),
+      a('comment', '审批意见', { type: 'text', maxLength: 2000 }),
       a('deciderId', '审批人ID', { type: 'integer' }),
       a('deciderName', '审批人', { type: 'string', maxLength: 100 }),
       a('decidedAt', '审批时间', { type: 'datetime', required: true }),
@@ -244,7 +254,7 @@ export const CONTENT_TYPES: TypeSpec[] = [
     ],
   },
   {
-    api: 'audit-log', plural: 'audit-logs', collectionName: 'audit_logs', displayName: '操作日志', scoped: true, list: ['at', 'action', 'subjectType', 'subjectId', 'actorName', 'ip'],
+    api: 'audit-log', plural: 'audit-logs', collectionName: 'audit_logs', displayName: '操作日志', scoped: true, systemOnly: true, list: ['at', 'action', 'subjectType', 'subjectId', 'actorName', 'ip'],
     attrs: [
       a('action', '操作', { type: 'string', required: true, maxLength: 50 }),
       a('subjectType', '对象类型', { type: 'string', maxLength: 80 }),
@@ -269,6 +279,21 @@ export const CONTENT_TYPES: TypeSpec[] = [
     ],
   },
 ];
+
+const uidOf = (t: TypeSpec) => `api::${t.api}.${t.api}`;
+
+/** uid → { attribute → mark } of the system-kept fields (declared once, above). */
+export function systemFieldTable(): Record<string, Record<string, SystemMark>> {
+  const out: Record<string, Record<string, SystemMark>> = {};
+  for (const t of CONTENT_TYPES) out[uidOf(t)] = Object.fromEntries(t.attrs.filter((x) => x.system).map((x) => [x.key, x.system!]));
+  return out;
+}
+
+/** Content types whose rows only the system writes (change requests, approvals, audit log). */
+export const SYSTEM_ONLY_TYPES: ReadonlySet<string> = new Set(CONTENT_TYPES.filter((t) => t.systemOnly).map(uidOf));
+
+/** Content types that carry scope columns. */
+export const SCOPED_TYPES: ReadonlySet<string> = new Set(CONTENT_TYPES.filter((t) => t.scoped).map(uidOf));
 
 /** uid → attribute → Chinese label, for the admin panel configuration. */
 export function labelTable(): Record<string, Record<string, string>> {

@@ -4,12 +4,10 @@
  * would show attribute names: we write them at bootstrap from the one label table.
  */
 import type { Core } from '@strapi/strapi';
-import { CONTENT_TYPES, COMPONENTS, labelTable } from '../domain/content-model';
-import { SCOPE_COLUMNS, TO_SIDE_COLUMNS } from '../domain/scope';
+import { CONTENT_TYPES, COMPONENTS, labelTable, systemFieldTable } from '../domain/content-model';
 
-/** Kept by the system: hidden from forms (scope columns, keys) or shown read-only (numbers, states). */
-const HIDDEN = new Set<string>(['identityKey', 'openKey', ...SCOPE_COLUMNS, ...Object.values(TO_SIDE_COLUMNS)]);
-const READ_ONLY = new Set(['studentNumber', 'regionalNumber', 'registrationStatus', 'enrollmentStatus', 'state', 'currentStep', 'dueDate', 'submittedAt', 'name@api::school-class.school-class', 'school@api::student.student']);
+/** Kept by the system (marked once in the content model): hidden from forms or shown read-only. */
+const SYSTEM = systemFieldTable();
 
 export async function applyAdminLabels(strapi: Core.Strapi): Promise<void> {
   const labels = labelTable();
@@ -17,13 +15,15 @@ export async function applyAdminLabels(strapi: Core.Strapi): Promise<void> {
   const ctService = cm.service('content-types') as any;
   const compService = cm.service('components') as any;
 
-  const relabel = (config: any, table: Record<string, string>, uid: string) => {
+  const relabel = (config: any, table: Record<string, string>, uid: string, systemOnly = false) => {
     const metadatas = { ...config.metadatas };
     for (const [attr, label] of Object.entries(table)) {
       if (!metadatas[attr]) continue;
       const edit = { ...metadatas[attr].edit, label };
-      if (HIDDEN.has(attr)) edit.visible = false;
-      if (READ_ONLY.has(attr) || READ_ONLY.has(`${attr}@${uid}`)) edit.editable = false;
+      const mark = SYSTEM[uid]?.[attr];
+      if (mark === 'hidden') edit.visible = false;
+      if (mark) edit.editable = false;
+      if (systemOnly) edit.editable = false;
       metadatas[attr] = { ...metadatas[attr], edit, list: { ...metadatas[attr].list, label } };
     }
     return metadatas;
@@ -35,7 +35,7 @@ export async function applyAdminLabels(strapi: Core.Strapi): Promise<void> {
     const config = await ctService.findConfiguration(ct);
     const settings = { ...config.settings, ...(t.mainField ? { mainField: t.mainField } : {}), pageSize: 20 };
     const layouts = t.list ? { ...config.layouts, list: t.list } : config.layouts;
-    await ctService.updateConfiguration(ct, { settings, metadatas: relabel(config, labels[uid], uid), layouts });
+    await ctService.updateConfiguration(ct, { settings, metadatas: relabel(config, labels[uid], uid, !!t.systemOnly), layouts });
   }
   for (const c of COMPONENTS) {
     const uid = `${c.category}.${c.name}`;

@@ -45,6 +45,7 @@ export async function ensureDbConstraints(strapi: Core.Strapi): Promise<void> {
       t.bigInteger('value').notNullable().defaultTo(0);
     });
   }
+  await migrateIdentityKeys(strapi);
   for (const u of UNIQUE) {
     const table = strapi.db.metadata.get(u.uid as any).tableName;
     const cols = u.attrs.map((a) => `"${column(strapi, u.uid, a)}"`).join(', ');
@@ -61,5 +62,17 @@ export async function ensureDbConstraints(strapi: Core.Strapi): Promise<void> {
       const col = column(strapi, uid, attr);
       await knex.raw(`CREATE INDEX IF NOT EXISTS "${table}_${col}_ix" ON "${table}" ("${col}")`);
     }
+  }
+}
+
+/** Identity keys of the first form ('<document type>:<number>') become 'P:<number>' (查重 across types). */
+async function migrateIdentityKeys(strapi: Core.Strapi): Promise<void> {
+  const table = strapi.db.metadata.get('api::student.student' as any).tableName;
+  const col = column(strapi, 'api::student.student', 'identityKey');
+  try {
+    await strapi.db.connection(table).where(col, 'like', '_:%').whereNot(col, 'like', 'G:%').whereNot(col, 'like', 'P:%')
+      .update({ [col]: strapi.db.connection.raw(`'P:' || substr("${col}", 3)`) });
+  } catch (e: any) {
+    strapi.log.warn(`[xueji] 查重键迁移失败（可能有同一证件号的重复学籍，请人工核查）：${e.message}`);
   }
 }

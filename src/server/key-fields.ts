@@ -4,7 +4,8 @@
  */
 import { AsyncLocalStorage } from 'async_hooks';
 
-const storage = new AsyncLocalStorage<{ correctionId: string }>();
+const g = globalThis as any;
+const storage: AsyncLocalStorage<{ correctionId: string }> = (g.__xuejiKeyFieldCorrection ??= new AsyncLocalStorage<{ correctionId: string }>());
 
 export function withKeyFieldCorrection<T>(correctionId: string, fn: () => Promise<T>): Promise<T> {
   return storage.run({ correctionId }, fn);

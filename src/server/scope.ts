@@ -87,7 +87,7 @@ export async function currentScope(strapi: Core.Strapi): Promise<UserScope | nul
   return 'none'; // API tokens and unscoped accounts cannot be tied to a region: nothing scoped
 }
 
-const outOfScope = () =>
+export const outOfScopeError = () =>
   new errors.PolicyError('超出管辖范围：只能查看和维护本辖区（本校）的记录', { code: 'OUT_OF_SCOPE' });
 
 /**
@@ -98,9 +98,9 @@ const outOfScope = () =>
 export async function assertWritable(strapi: Core.Strapi, uid: string, rows: Array<Record<string, any> | null | undefined>, opts: { ownSideOnly?: boolean } = {}) {
   const scope = await currentScope(strapi);
   if (scope === null) return;
-  if (scope === 'none') throw outOfScope();
+  if (scope === 'none') throw outOfScopeError();
   for (const row of rows) {
     if (!row) continue;
-    if (opts.ownSideOnly ? !isInScope(scope, row) : !inScope(uid, scope, row)) throw outOfScope();
+    if (opts.ownSideOnly ? !isInScope(scope, row) : !inScope(uid, scope, row)) throw outOfScopeError();
   }
 }

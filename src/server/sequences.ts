@@ -6,9 +6,15 @@
 import type { Core } from '@strapi/strapi';
 import { COUNTER_TABLE } from './db-constraints';
 
+/** The knex of the transaction this call runs in, or the plain connection outside one. */
+export async function currentKnex(strapi: Core.Strapi): Promise<any> {
+  return strapi.db.inTransaction() ? (await (strapi.db as any).transaction()).get() : strapi.db.connection;
+}
+
 /** Reserves `count` numbers under `key`; returns the first. Pass a transaction to roll back with it. */
 export async function reserveSequence(strapi: Core.Strapi, key: string, count = 1, trx?: any): Promise<number> {
-  const knex = trx ?? strapi.db.connection;
+  // Inside a write's transaction the number rolls back with it (a refused write uses none up).
+  const knex = trx ?? (await currentKnex(strapi));
   const run = async (k: any) => {
     await k.raw(`INSERT INTO ${COUNTER_TABLE} ("key", "value") VALUES (?, 0) ON CONFLICT ("key") DO NOTHING`, [key]);
     const res = await k.raw(

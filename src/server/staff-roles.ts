@@ -6,6 +6,7 @@
 import type { Core } from '@strapi/strapi';
 import type { ScopeLevel } from '../domain/scope';
 import { SCOPE_CONDITION, SCOPE_EITHER_SIDE_CONDITION } from './scope';
+import { systemFieldTable, SYSTEM_ONLY_TYPES } from '../domain/content-model';
 
 const CM = 'plugin::content-manager.explorer';
 const SCHOOL_RECORDS = [
@@ -39,30 +40,33 @@ export const STAFF_ROLES: StaffRoleSpec[] = [
   {
     code: 'xueji-city', name: '市级教育局', level: 'city',
     description: '本市范围内维护、查询、统计和审批',
-    grants: { ...grant(ALL, ['read']), ...grant(WORKFLOW, ['read', 'update']) },
+    grants: grant(ALL, ['read']),
   },
   {
     code: 'xueji-county', name: '县级教育局', level: 'county',
     description: '本县（以县为主）维护、查询、统计和审批；管理本县学校账号',
-    grants: { ...grant(ALL, ['read']), ...grant(['api::school-class.school-class'], ['read', 'create', 'update']), ...grant(WORKFLOW, ['read', 'update']) },
+    grants: { ...grant(ALL, ['read']), ...grant(['api::school-class.school-class'], ['read', 'create', 'update']) },
   },
   {
     code: 'xueji-school', name: '学校学籍管理员', level: 'school',
     description: '维护本校学生学籍、简历、成绩、评价、奖惩，提交变动申请',
     grants: {
       ...grant(SCHOOL_RECORDS, ['read', 'create', 'update']),
-      ...grant(['api::school.school', 'api::authority.authority', 'api::approval.approval', 'api::audit-log.audit-log'], ['read']),
+      ...grant(['api::school.school', 'api::authority.authority', ...WORKFLOW, 'api::audit-log.audit-log'], ['read']),
       ...grant(['api::school-class.school-class'], ['read', 'create', 'update']),
-      ...grant(['api::change-request.change-request'], ['read', 'create', 'update']),
     },
   },
 ];
 
-function fieldsOf(strapi: Core.Strapi, uid: string): string[] {
+const SYSTEM_FIELDS = systemFieldTable();
+
+/** Readable fields; create/update never include system-kept ones (declared in the content model). */
+function fieldsOf(strapi: Core.Strapi, uid: string, action: string): string[] {
   const attrs: any = strapi.getModel(uid as any).attributes;
+  const system = action === 'read' ? {} : SYSTEM_FIELDS[uid] ?? {};
   return Object.keys(attrs).filter((k) => {
     const a = attrs[k];
-    return !['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(k) && !a.private;
+    return !['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(k) && !a.private && !(k in system);
   });
 }
 
@@ -74,11 +78,12 @@ export function permissionsOf(strapi: Core.Strapi, spec: StaffRoleSpec) {
   const perms: any[] = [];
   for (const [uid, actions] of Object.entries(spec.grants)) {
     for (const action of actions) {
+      if (SYSTEM_ONLY_TYPES.has(uid) && action !== 'read') continue; // written by the system only
       const withFields = action === 'read' || action === 'create' || action === 'update';
       perms.push({
         action: `${CM}.${action}`,
         subject: uid,
-        properties: withFields ? { fields: fieldsOf(strapi, uid) } : {},
+        properties: withFields ? { fields: fieldsOf(strapi, uid, action) } : {},
         conditions: conditionsFor(uid),
       });
     }

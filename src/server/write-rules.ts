@@ -19,16 +19,21 @@ import { IN_SCHOOL_STATUSES } from '../domain/code-tables';
 import { chinaDateOf } from '../domain/dates';
 import { labelTable } from '../domain/content-model';
 import { relationTarget, loadRef } from './relations';
-import { reserveSequence } from './sequences';
+import { reserveSequence, currentKnex } from './sequences';
 import { withDomainErrors, toHttpError } from './http-errors';
 import { errors } from '@strapi/utils';
-import { assertWritable } from './scope';
+import { assertWritable, currentScope, inScope, scopeWhere, outOfScopeError } from './scope';
+import { scopePopulate, scopeFilters } from './read-scope';
+import { isSystemWrite } from './system-write';
+import { systemFieldTable, SYSTEM_ONLY_TYPES, SCOPED_TYPES } from '../domain/content-model';
 import { isApplyingCorrection } from './key-fields';
 import { KEY_FIELDS } from '../domain/student-fields';
 
 type Data = Record<string, any>;
 const LABELS = labelTable();
 const SCOPE_KEYS: readonly string[] = SCOPE_COLUMNS;
+
+const isPostgres = (strapi: Core.Strapi) => String((strapi.db as any).dialect?.client ?? strapi.db.config?.connection?.client ?? '').includes('postgres');
 
 export const xuejiConfig = (strapi: Core.Strapi) => strapi.config.get('xueji') as any;
 
@@ -104,7 +109,8 @@ async function classRule(strapi: Core.Strapi, data: Data, current: Data | null) 
 export function identityKeyOf(s: Data): string | null {
   if (!s.idNumber) return null;
   if (s.idIsGuardians) return `G:${s.idNumber}:${s.birthDate}:${String(s.name).trim()}`;
-  return `${s.idType}:${s.idNumber}`;
+  // One number, one person, whatever document type it was entered under (查重 also for 'Z' 其他).
+  return `P:${normalizeIdNumber(String(s.idNumber))}`;
 }
 
 /** Field checks that need no database: ID number, identity cross-check, regions, family, age. */
@@ -186,20 +192,31 @@ async function studentRule(strapi: Core.Strapi, data: Data, current: Data | null
     }
   }
   data.identityKey = identityKey;
+  data.school = school.documentId;
+  Object.assign(data, scopeColumnsOfSchool(school));
+  return { cls, school, merged };
+}
 
-  // Class cap, counted over students on the roll, this one excluded.
+/**
+ * After the scope check, inside the write's transaction: the class cap counted under a row lock
+ * (so N concurrent enrolments cannot all take the last place), then the numbers.
+ */
+async function studentFinalize(strapi: Core.Strapi, data: Data, current: Data | null, facts: any) {
+  const { cls, school, merged } = facts;
+  const cfg = xuejiConfig(strapi);
   const movingIn = !current || current.schoolClass?.id !== cls.id;
   const status = merged.enrollmentStatus ?? '01';
   if (movingIn && IN_SCHOOL_STATUSES.includes(status)) {
+    const knex = await currentKnex(strapi);
+    if (isPostgres(strapi)) {
+      const table = strapi.db.metadata.get('api::school-class.school-class' as any).tableName;
+      await knex.raw(`SELECT id FROM "${table}" WHERE id = ? FOR UPDATE`, [cls.id]);
+    }
     const count = await strapi.db.query('api::student.student').count({
       where: { schoolClass: { id: cls.id }, enrollmentStatus: { $in: IN_SCHOOL_STATUSES as any } },
     });
     checkClassCapacity(count, 1, stageOfGrade(cls.grade, cls.schoolingSystem || school.schoolingSystem), cfg?.classCaps);
   }
-
-  data.school = school.documentId;
-  Object.assign(data, scopeColumnsOfSchool(school));
-
   // 学籍号: G + own ID number; J number for a record filed under a guardian's or with another document.
   if (!merged.studentNumber) {
     if (merged.idType === '1' && !merged.idIsGuardians) data.studentNumber = formalStudentNumber(merged.idNumber);
@@ -242,25 +259,16 @@ export function checkKeyFieldsUnchanged(data: Data, current: Data): void {
 }
 
 // ---------------------------------------------------------------- change requests
-/** Scope of a request: the student's side, and the receiving school's side for transfers. */
+/** Scope of a request (system writes only): the student's side, and the receiving school's side. */
 async function changeRequestRule(strapi: Core.Strapi, data: Data, current: Data | null) {
-  for (const k of [...SCOPE_KEYS, ...Object.values(TO_SIDE_COLUMNS), 'openKey']) delete data[k];
-  // The workflow's own fields move only through the change service, never by a request's data:
-  // a registrar cannot mark their own request approved by editing it.
-  if (strapi.requestContext.get()) {
-    for (const k of WORKFLOW_FIELDS) delete data[k];
-    if (!current) Object.assign(data, { state: 'pending', currentStep: 0, submittedAt: new Date() });
-  }
   const ref = relationTarget(data.student);
   const student = ref !== undefined ? await loadRef(strapi, 'api::student.student', ref) : current?.student;
   if (!student) throw fieldError('STUDENT_REQUIRED', '学生', '请选择学生');
   Object.assign(data, scopeColumnsOfRow(student));
   const toRef = relationTarget(data.toSchool);
   const toSchool = toRef !== undefined ? await loadRef(strapi, 'api::school.school', toRef) : current?.toSchool;
-  if (toSchool) {
-    const to = scopeColumnsOfSchool(toSchool);
-    for (const c of SCOPE_COLUMNS) data[TO_SIDE_COLUMNS[c]] = to[c];
-  }
+  const to: Data = toSchool ? scopeColumnsOfSchool(toSchool) : {};
+  for (const c of SCOPE_COLUMNS) data[TO_SIDE_COLUMNS[c]] = to[c] ?? null;
   const state = data.state ?? current?.state ?? 'pending';
   data.openKey = state === 'pending' ? student.documentId : null;
 }
@@ -274,11 +282,12 @@ async function studentSubRecordRule(strapi: Core.Strapi, data: Data, current: Da
   Object.assign(data, scopeColumnsOfRow(student));
 }
 
-const RULES: Record<string, { rule: (s: Core.Strapi, d: Data, c: Data | null) => Promise<void>; populate?: any }> = {
+type Rule = (s: Core.Strapi, d: Data, c: Data | null) => Promise<any>;
+const RULES: Record<string, { rule: Rule; finalize?: (s: Core.Strapi, d: Data, c: Data | null, facts: any) => Promise<void>; populate?: any }> = {
   'api::authority.authority': { rule: authorityRule },
   'api::school.school': { rule: schoolRule },
   'api::school-class.school-class': { rule: classRule, populate: { school: true } },
-  'api::student.student': { rule: studentRule, populate: { schoolClass: { populate: { school: true } }, family: true } },
+  'api::student.student': { rule: studentRule, finalize: studentFinalize, populate: { schoolClass: { populate: { school: true } }, family: true, photo: true, school: true } },
   'api::resume-entry.resume-entry': { rule: studentSubRecordRule, populate: { student: true } },
   'api::exam-result.exam-result': { rule: studentSubRecordRule, populate: { student: true } },
   'api::evaluation.evaluation': { rule: studentSubRecordRule, populate: { student: true } },
@@ -287,43 +296,220 @@ const RULES: Record<string, { rule: (s: Core.Strapi, d: Data, c: Data | null) =>
   'api::change-request.change-request': { rule: changeRequestRule, populate: { student: true, toSchool: true } },
 };
 
-const WORKFLOW_FIELDS = ['state', 'currentStep', 'dueDate', 'submittedAt'];
+// ---------------------------------------------------------------- system-kept fields
+const SYSTEM_FIELDS = systemFieldTable();
+const same = (a: any, b: any) => String(a ?? '') === String(b ?? '');
 
-/** Change types filed by the receiving school (in-province and cross-province transfer in, batch). */
-const TRANSFER_IN_TYPES = new Set(['13', '14', '35']);
+/**
+ * A client write may not set a system-kept field: a value equal to the stored one (or, on
+ * create, to the default — forms send both back) is dropped; any other value is refused.
+ */
+export function dropSystemFields(strapi: Core.Strapi, uid: string, data: Data, current: Data | null): void {
+  const fields = SYSTEM_FIELDS[uid] ?? {};
+  const attrs: any = strapi.getModel(uid as any)?.attributes ?? {};
+  for (const key of Object.keys(fields)) {
+    if (!(key in data)) continue;
+    const value = data[key];
+    const attr = attrs[key] ?? {};
+    let unchanged: boolean;
+    if (attr.type === 'relation') {
+      const ref = relationTarget(value);
+      const now = current?.[key];
+      unchanged = ref === undefined || (ref === null ? !now : !!now && (ref.id === now.id || ref.documentId === now.documentId));
+    } else {
+      unchanged = current ? same(value, current[key]) : value === null || value === '' || same(value, attr.default);
+    }
+    if (!unchanged) {
+      const label = LABELS[uid]?.[key] ?? key;
+      throw fieldError('SYSTEM_FIELD_READ_ONLY', label, `“${label}”由系统维护，不能直接填写或修改（注册、学籍状态、学号等通过学籍业务办理）`, { field: key });
+    }
+    delete data[key];
+  }
+}
 
-/** Records only the system writes (append-only or system-kept); no request may change them. */
-const SYSTEM_ONLY = new Set(['api::audit-log.audit-log', 'api::approval.approval']);
+// ---------------------------------------------------------------- check what is stored
+const FILE_UID = 'plugin::upload.file';
+const isScopedTarget = (t?: string) => !!t && (SCOPED_TYPES.has(t) || t === FILE_UID);
+const targetOfAttr = (attr: any): string | undefined => (attr?.type === 'media' ? FILE_UID : attr?.type === 'relation' ? attr.target : undefined);
+const norm = (v: any) => (v === undefined || v === null ? '' : String(v));
+const mismatch = (what: string) =>
+  new errors.ValidationError(`保存结果与校验不一致（${what}），本次修改已撤销`, { code: 'STORED_MISMATCH', what });
 
-/** Document Service middleware: the one entry for every create, update and delete. */
+/** The scope columns a stored row must carry, derived from what it is linked to. */
+async function expectedColumns(strapi: Core.Strapi, uid: string, row: Data): Promise<Data | null> {
+  const q = (u: string) => strapi.db.query(u as any);
+  switch (uid) {
+    case 'api::authority.authority': {
+      const level = regionLevel(String(row.regionCode ?? ''));
+      return level ? scopeColumnsOfRegion(level, row.regionCode) : null;
+    }
+    case 'api::school.school': return scopeColumnsFor(row.regionCode, row.code);
+    case 'api::school-class.school-class': {
+      if (!row.school) throw mismatch('班级未关联学校');
+      return scopeColumnsOfSchool(await q('api::school.school').findOne({ where: { id: row.school.id } }));
+    }
+    case 'api::student.student': {
+      if (!row.schoolClass) throw mismatch('学生未关联班级');
+      const cls = await q('api::school-class.school-class').findOne({ where: { id: row.schoolClass.id }, populate: { school: true } });
+      if (!cls?.school || row.school?.id !== cls.school.id) throw mismatch('学生所在学校与班级所属学校不一致');
+      if (Number(row.grade) !== Number(cls.grade)) throw mismatch('年级与班级不一致');
+      if (norm(row.identityKey) !== norm(identityKeyOf(row))) throw mismatch('查重键');
+      return scopeColumnsOfSchool(cls.school);
+    }
+    case 'api::change-request.change-request': {
+      if (!row.student) throw mismatch('申请未关联学生');
+      const student = await q('api::student.student').findOne({ where: { id: row.student.id } });
+      const to: Data = row.toSchool ? scopeColumnsOfSchool(await q('api::school.school').findOne({ where: { id: row.toSchool.id } })) : {};
+      for (const c of SCOPE_COLUMNS) if (norm(row[TO_SIDE_COLUMNS[c]]) !== norm(to[c])) throw mismatch('转入方范围');
+      return scopeColumnsOfRow(student);
+    }
+    case 'api::approval.approval': {
+      if (!row.changeRequest) return null;
+      return scopeColumnsOfRow(await q('api::change-request.change-request').findOne({ where: { id: row.changeRequest.id } }));
+    }
+    default: {
+      const attrs: any = strapi.getModel(uid as any)?.attributes ?? {};
+      if (attrs.student?.target === 'api::student.student') {
+        if (!row.student) throw mismatch('记录未关联学生');
+        return scopeColumnsOfRow(await q('api::student.student').findOne({ where: { id: row.student.id } }));
+      }
+      return null;
+    }
+  }
+}
+
+/**
+ * Reads the stored row back inside the write's transaction and checks it: scope columns equal
+ * what its links imply, and (for a scoped caller) the row and every record the write linked it
+ * to lie inside the caller's scope. Any mismatch throws, which rolls the whole write back.
+ */
+/** In-process switch for scripts/bench/post-write-check.ts only (its baseline); no setting reaches it. */
+export const storedCheck = { enabled: true };
+
+async function verifyStored(strapi: Core.Strapi, uid: string, documentId: string | undefined, touched: string[], system: boolean) {
+  if (!documentId || !storedCheck.enabled) return;
+  const attrs: any = strapi.getModel(uid as any)?.attributes ?? {};
+  const populate: Data = {};
+  for (const [k, attr] of Object.entries<any>(attrs)) {
+    const t = targetOfAttr(attr);
+    if (t && (t.startsWith('api::') || t === FILE_UID)) populate[k] = true;
+  }
+  const row = await strapi.db.query(uid as any).findOne({ where: { documentId }, populate });
+  if (!row) return;
+  const expected = await expectedColumns(strapi, uid, row);
+  if (expected) for (const c of SCOPE_COLUMNS) if (norm(row[c]) !== norm(expected[c])) throw mismatch(`范围列 ${c}`);
+  if (system) return;
+  const scope = await currentScope(strapi);
+  if (scope === null) return;
+  if (scope === 'none' || !inScope(uid, scope, row)) throw outOfScopeError();
+  for (const key of touched) {
+    const t = targetOfAttr(attrs[key]);
+    if (!isScopedTarget(t)) continue;
+    for (const linked of [row[key]].flat().filter(Boolean)) {
+      if (!inScope(t!, scope, linked)) throw outOfScopeError();
+    }
+  }
+}
+
+// ---------------------------------------------------------------- unique conflicts
+const UNIQUE_CODES: Array<[RegExp, string, string]> = [
+  [/identity_key/, 'STUDENT_DUPLICATE', '身份证件号已被注册，一人只能有一个学籍'],
+  [/student_number/, 'STUDENT_NUMBER_TAKEN', '学籍号已被使用'],
+  [/regional_number/, 'REGIONAL_NUMBER_TAKEN', '地区学号已被使用'],
+  [/schools_code|"code"|\.code/, 'SCHOOL_CODE_TAKEN', '学校标识码已存在'],
+  [/cohort|founded_year_month/, 'CLASS_EXISTS', '该学校同一建班年月已有相同班号的班级'],
+  [/open_key/, 'CHANGE_REQUEST_OPEN', '该学生已有在办的学籍变动申请'],
+];
+
+/** A unique-index violation (a race the checks above lost) → 400 with a stable code, never 500. */
+function uniqueConflict(e: any): Error | null {
+  const text = `${e?.code ?? ''} ${e?.constraint ?? ''} ${e?.message ?? ''} ${e?.detail ?? ''}`;
+  if (!/23505|SQLITE_CONSTRAINT_UNIQUE|UNIQUE constraint failed|duplicate key/i.test(text)) return null;
+  const hit = UNIQUE_CODES.find(([re]) => re.test(text));
+  return new errors.ValidationError(hit?.[2] ?? '与已有记录重复', { code: hit?.[1] ?? 'UNIQUE_CONFLICT' });
+}
+
+// ---------------------------------------------------------------- the middleware
+const READ_ACTIONS = new Set(['findMany', 'findFirst', 'findOne', 'count']);
+const WRITE_ACTIONS = new Set(['create', 'update', 'delete']);
+/** Matches nothing: the scope of a caller that may read nothing scoped (an API token). */
+const NO_SCOPE = { level: 'school' as const, code: '\u0000' };
+
+const refused = (message: string, code: string) => new errors.PolicyError(message, { code });
+
+/** Reads by a scoped caller: the scope on the type itself, on every populate and relation filter. */
+async function scopedRead(strapi: Core.Strapi, ctx: any, next: () => Promise<any>) {
+  if (isSystemWrite()) return next();
+  const found = await currentScope(strapi);
+  if (found === null) return next();
+  const scope = found === 'none' ? NO_SCOPE : found;
+  const params = (ctx.params ??= {});
+  if (params.populate !== undefined) params.populate = scopePopulate(strapi, ctx.uid, params.populate, scope);
+  const filters = params.filters !== undefined ? scopeFilters(strapi, ctx.uid, params.filters, scope) : undefined;
+  if (ctx.action === 'findOne') {
+    // One record by id (the Content Manager's read, and its check before an update or delete):
+    // outside the scope is 403 OUT_OF_SCOPE, told apart from a missing permission.
+    if (SCOPED_TYPES.has(ctx.uid) && params.documentId) {
+      const row = await strapi.db.query(ctx.uid as any).findOne({ where: { documentId: params.documentId } });
+      if (row && !inScope(ctx.uid, scope, row)) throw outOfScopeError();
+    }
+    if (filters !== undefined) params.filters = filters;
+    return next();
+  }
+  const own = SCOPED_TYPES.has(ctx.uid) ? scopeWhere(ctx.uid, scope) : undefined;
+  if (own || filters) params.filters = own && filters ? { $and: [own, filters] } : own ?? filters;
+  return next();
+}
+
+async function guardedWrite(strapi: Core.Strapi, ctx: any, next: () => Promise<any>) {
+  const uid: string = ctx.uid;
+  const system = isSystemWrite();
+  if (SYSTEM_ONLY_TYPES.has(uid) && !system) {
+    throw refused('该记录由系统在办理业务时生成，不能直接新增、修改或删除', 'RECORD_READ_ONLY');
+  }
+  const entry = RULES[uid];
+  const current = ctx.action !== 'create' && ctx.params?.documentId
+    ? await existingRow(strapi, uid, ctx.params.documentId, entry?.populate) : null;
+  if (ctx.action === 'delete') {
+    if (current) await assertWritable(strapi, uid, [current]);
+    if (uid === 'api::student.student' && current && current.registrationStatus === 'registered') {
+      throw toHttpError(fieldError('STUDENT_NO_DELETE', '学生', '电子学籍档案永久保存，已注册学生不能删除；离校请办理学籍变动'));
+    }
+    return next();
+  }
+  if (ctx.action === 'update' && !current) return next();
+  const data: Data = ctx.params?.data ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new errors.ValidationError('提交的数据格式不正确', { code: 'INVALID_BODY' });
+  const facts = await withDomainErrors(async () => {
+    if (!system) dropSystemFields(strapi, uid, data, current);
+    checkCodes(strapi, uid, data);
+    return entry ? entry.rule(strapi, data, current) : undefined;
+  });
+  // Scope: the record as it was and as it will be must both be the caller's.
+  await assertWritable(strapi, uid, [current, entry ? data : { ...current, ...data }]);
+  if (entry?.finalize) await withDomainErrors(() => entry.finalize!(strapi, data, current, facts));
+  ctx.params.data = data;
+  const result = await next();
+  await verifyStored(strapi, uid, result?.documentId ?? ctx.params?.documentId, Object.keys(data), system);
+  return result;
+}
+
+/**
+ * Document Service middleware: the one entry for every action on our content types. Reads are
+ * scoped; create/update/delete run with their checks, the post-write check and the audit row in
+ * one transaction; any other action (clone, publish, discardDraft …) is refused — deny by default.
+ */
 export function registerWriteRules(strapi: Core.Strapi): void {
   strapi.documents.use(async (ctx: any, next: () => Promise<any>) => {
-    const isWrite = ctx.action === 'create' || ctx.action === 'update' || ctx.action === 'delete';
-    if (!isWrite || !ctx.uid.startsWith('api::')) return next();
-    if (SYSTEM_ONLY.has(ctx.uid) && strapi.requestContext.get()) {
-      throw new errors.PolicyError('该记录由系统生成，不能新增、修改或删除', { code: 'RECORD_READ_ONLY' });
+    if (!String(ctx.uid).startsWith('api::')) return next();
+    if (READ_ACTIONS.has(ctx.action)) return scopedRead(strapi, ctx, next);
+    if (!WRITE_ACTIONS.has(ctx.action)) {
+      throw refused(`不支持的操作“${ctx.action}”：学籍记录不能复制、发布或撤回，请新建或修改记录`, 'ACTION_NOT_ALLOWED');
     }
-    const entry = RULES[ctx.uid];
-    const current = ctx.action !== 'create' && ctx.params?.documentId
-      ? await existingRow(strapi, ctx.uid, ctx.params.documentId, entry?.populate) : null;
-    if (ctx.action === 'delete') {
-      if (current) await assertWritable(strapi, ctx.uid, [current]);
-      if (ctx.uid === 'api::student.student' && current && current.registrationStatus === 'registered') {
-        throw toHttpError(fieldError('STUDENT_NO_DELETE', '学生', '电子学籍档案永久保存，已注册学生不能删除；离校请办理学籍变动'));
-      }
-      return next();
+    try {
+      return await strapi.db.transaction(() => guardedWrite(strapi, ctx, next));
+    } catch (e) {
+      throw uniqueConflict(e) ?? e;
     }
-    if (ctx.action === 'update' && !current) return next();
-    const data: Data = ctx.params?.data ?? {};
-    await withDomainErrors(async () => {
-      checkCodes(strapi, ctx.uid, data);
-      if (entry) await entry.rule(strapi, data, current);
-    });
-    // Scope: the record as it was and as it will be must both be the caller's. Only a transfer
-    // in may be filed from the receiving side; any other request is the student's school's.
-    const ownSideOnly = ctx.uid === 'api::change-request.change-request' && !TRANSFER_IN_TYPES.has(String(data.type ?? current?.type));
-    await assertWritable(strapi, ctx.uid, [current, entry ? data : { ...current, ...data }], { ownSideOnly });
-    ctx.params.data = data;
-    return next();
   });
 }

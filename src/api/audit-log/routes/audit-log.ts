@@ -1,4 +1,4 @@
 import { factories } from '@strapi/strapi';
 
-// Not exposed over REST: read in the admin panel only.
-export default factories.createCoreRouter('api::audit-log.audit-log', { only: [] });
+// Read-only over REST, inside the caller's scope; writes go through the admin panel, imports and the change engine.
+export default factories.createCoreRouter('api::audit-log.audit-log', { only: ['find', 'findOne'] });

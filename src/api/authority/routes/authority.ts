@@ -1,3 +1,4 @@
 import { factories } from '@strapi/strapi';
 
-export default factories.createCoreRouter('api::authority.authority');
+// Read-only over REST, inside the caller's scope; writes go through the admin panel, imports and the change engine.
+export default factories.createCoreRouter('api::authority.authority', { only: ['find', 'findOne'] });

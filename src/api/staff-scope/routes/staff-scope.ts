@@ -1,4 +1,4 @@
 import { factories } from '@strapi/strapi';
 
-// Not exposed over REST: read in the admin panel only.
+// Account-to-scope mapping: internal, never served over REST.
 export default factories.createCoreRouter('api::staff-scope.staff-scope', { only: [] });

@@ -1,4 +1,4 @@
 import { factories } from '@strapi/strapi';
 
-// Read-only over REST; writes go through the admin panel and imports.
+// Read-only over REST, inside the caller's scope; writes go through the admin panel, imports and the change engine.
 export default factories.createCoreRouter('api::student.student', { only: ['find', 'findOne'] });

@@ -1,0 +1,79 @@
+/**
+ * Enforces the route table (src/domain/route-access.ts) on the mounted router: a denied or
+ * unclassified route answers 404 ROUTE_DISABLED before any of its own code runs; a system route
+ * answers 403 SYSTEM_ONLY to anyone but the system administrator.
+ */
+import type { Core } from '@strapi/strapi';
+import { classifyRoute } from '../domain/route-access';
+
+const methodsOf = (layer: any): string[] => (layer.methods ?? []).filter((m: string) => m !== 'HEAD');
+
+/** Routes (method + path) that no rule covers. */
+export function unclassifiedRoutes(strapi: Core.Strapi): string[] {
+  const out: string[] = [];
+  for (const layer of strapi.server.listRoutes() as any[]) {
+    const methods = methodsOf(layer);
+    const all = methods.length > 20; // router.all(): one rule with methods '*'
+    for (const m of all ? ['GET'] : methods) if (!classifyRoute(m, layer.path)) out.push(`${all ? '*' : m} ${layer.path}`);
+  }
+  return out;
+}
+
+function guard(strapi: Core.Strapi): void {
+  for (const layer of strapi.server.listRoutes() as any[]) {
+    if (layer.__xuejiGuarded) continue;
+    layer.__xuejiGuarded = true;
+    const path: string = layer.path;
+    const rules = methodsOf(layer).map((m) => classifyRoute(m, path));
+    if (rules.some((x) => !x || x.access === 'denied')) {
+      layer.stack.unshift(async (ctx: any, next: () => Promise<void>) => {
+        const rule = classifyRoute(ctx.method === 'HEAD' ? 'GET' : ctx.method, path);
+        if (rule && rule.access !== 'denied') return next();
+        ctx.status = 404;
+        ctx.body = { data: null, error: { status: 404, name: 'NotFoundError', message: '该接口未开放', details: { code: 'ROUTE_DISABLED' } } };
+      });
+      if (rules.some((x) => !x)) strapi.log.warn(`[xueji] route not in the route table, refused: ${methodsOf(layer).join(',')} ${path}`);
+    }
+    if (rules.some((x) => x?.access === 'system')) layer.stack.unshift(systemOnly(strapi, path));
+  }
+}
+
+const isSuperAdmin = (user: any) => Array.isArray(user?.roles) && user.roles.some((r: any) => r.code === 'strapi-super-admin');
+
+/**
+ * System routes: the caller is authenticated here with the admin strategies (Strapi's own
+ * authentication runs inside the route's composed handler, too late to wrap) and must be the
+ * system administrator — some plugin routes check no permission at all (i18n settings, mail).
+ */
+function systemOnly(strapi: Core.Strapi, path: string) {
+  return async (ctx: any, next: () => Promise<void>) => {
+    const rule = classifyRoute(ctx.method === 'HEAD' ? 'GET' : ctx.method, path);
+    if (rule?.access !== 'system') return next();
+    const saved = ctx.state.route;
+    ctx.state.route = { info: { type: 'admin' }, config: {} };
+    let authenticated = false;
+    try {
+      await (strapi.get('auth') as any).authenticate(ctx, async () => { authenticated = true; });
+    } finally {
+      ctx.state.route = saved;
+    }
+    if (!authenticated) return; // Strapi answered 401
+    if (!isSuperAdmin(ctx.state.auth?.credentials ?? ctx.state.user)) {
+      ctx.status = 403;
+      ctx.body = { data: null, error: { status: 403, name: 'ForbiddenError', message: '仅系统管理员可以使用该功能', details: { code: 'SYSTEM_ONLY' } } };
+      return;
+    }
+    return next();
+  };
+}
+
+/** Wraps server.mount so the guard sees every route (plugins', ours, the admin panel's). */
+export function enforceRouteTable(strapi: Core.Strapi): void {
+  const server: any = strapi.server;
+  const mount = server.mount.bind(server);
+  server.mount = (...args: any[]) => {
+    const res = mount(...args);
+    guard(strapi);
+    return res;
+  };
+}
