@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { registerWriteRules } from './server/write-rules';
 import { registerAudit } from './server/audit';
 import { ensureDbConstraints } from './server/db-constraints';
-import { ensureSecurityTables } from './server/account-security';
+import { registerAccountSecurity, bootstrapAccountSecurity } from './server/account-security';
 import { registerScopeConditions } from './server/scope';
 import { syncStaffRoles } from './server/staff-roles';
 import { registerMediaScope } from './server/media-scope';
@@ -20,11 +20,12 @@ export default {
     // Order matters: validation and scope first, then the audit row of what was written.
     registerWriteRules(strapi);
     registerAudit(strapi);
+    registerAccountSecurity(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureDbConstraints(strapi);
-    await ensureSecurityTables(strapi);
+    await bootstrapAccountSecurity(strapi);
     await registerScopeConditions(strapi);
     registerMediaScope(strapi);
     registerAccountRoutes(strapi);

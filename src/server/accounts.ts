@@ -6,12 +6,11 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { checkPasswordStrength } from '../domain/password-policy';
-import { isInScope, validateScopeCode, type ScopeLevel, SCOPE_LEVEL_LABELS } from '../domain/scope';
+import { isInScope, validateScopeCode, type ScopeLevel, SCOPE_LEVEL_LABELS, SCOPE_LEVELS } from '../domain/scope';
 import { DomainError } from '../domain/errors';
 import { scopeOfAdmin } from './scope';
 import { columnsOfScope } from './media-scope';
-import { policyOf, recordPasswordChange } from './account-security';
+import { accountKey, assertStrongPassword, clearFailures, recordPasswordChange } from './account-security';
 import { writeAudit } from './audit';
 import { STAFF_ROLES } from './staff-roles';
 
@@ -33,6 +32,40 @@ async function assertManageable(strapi: Core.Strapi, caller: { level: ScopeLevel
 }
 
 const roleCodeOf = (level: ScopeLevel) => STAFF_ROLES.find((r) => r.level === level)!.code;
+
+/** Longest accepted value per text field (the admin user columns are 255 wide). */
+const MAX_LENGTH: Record<string, [number, string]> = {
+  email: [255, '账号邮箱'], firstname: [100, '姓名'], level: [16, '级别'], code: [16, '单位代码'], password: [512, '密码'],
+};
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The JSON body as a plain object, or 400 BODY_INVALID (arrays, text, numbers, nothing). */
+function bodyOf(ctx: any): Record<string, unknown> {
+  const body = ctx.request.body;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('请求内容应为 JSON 对象', 'BODY_INVALID');
+  return body;
+}
+
+/** Text fields: strings only (FIELD_TYPE), bounded (INPUT_TOO_LONG); absent stays undefined. */
+function textFields(body: Record<string, unknown>, names: string[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const name of names) {
+    const v = body[name];
+    if (v === undefined || v === null || v === '') continue;
+    const [max, label] = MAX_LENGTH[name];
+    if (typeof v !== 'string') throw new errors.ValidationError(`${label}：应为文本`, { code: 'FIELD_TYPE', field: name });
+    if (v.length > max) throw new errors.ValidationError(`${label}：最多 ${max} 个字符`, { code: 'INPUT_TOO_LONG', field: name });
+    out[name] = v;
+  }
+  return out;
+}
+
+/** Route :id as a positive integer, or 400 ID_INVALID. */
+function idOf(ctx: any): number {
+  const raw = String(ctx.params.id ?? '');
+  if (!/^\d{1,10}$/.test(raw) || Number(raw) < 1) throw invalid('账号编号应为正整数', 'ID_INVALID');
+  return Number(raw);
+}
 
 export function registerAccountRoutes(strapi: Core.Strapi): void {
   const withErrors = (fn: (ctx: any) => Promise<void>) => async (ctx: any) => {
@@ -59,40 +92,45 @@ export function registerAccountRoutes(strapi: Core.Strapi): void {
 
   const create = withErrors(async (ctx) => {
     const caller = await callerScope(strapi, ctx);
-    const { email, firstname, level, code, password } = ctx.request.body ?? {};
-    if (!email || !firstname || !level || !code || !password) throw invalid('请填写账号邮箱、姓名、级别、单位代码（或学校标识码）和初始密码', 'ACCOUNT_FIELDS_REQUIRED');
-    validateScopeCode(level, String(code));
-    await assertManageable(strapi, caller, { level, code: String(code) });
-    checkPasswordStrength(String(password), policyOf(strapi));
-    if (await strapi.db.query('admin::user').findOne({ where: { email: String(email).toLowerCase() } })) throw invalid('该邮箱已被使用', 'ACCOUNT_EXISTS');
+    const fields = textFields(bodyOf(ctx), ['email', 'firstname', 'level', 'code', 'password']);
+    const { firstname, code, password } = fields;
+    const email = fields.email?.trim().toLowerCase();
+    const level = fields.level as ScopeLevel;
+    if (!email || !firstname?.trim() || !level || !code || !password) throw invalid('请填写账号邮箱、姓名、级别、单位代码（或学校标识码）和初始密码', 'ACCOUNT_FIELDS_REQUIRED');
+    if (!SCOPE_LEVELS.includes(level)) throw invalid(`级别：未知层级“${level}”`, 'SCOPE_LEVEL_UNKNOWN');
+    if (!EMAIL.test(email)) throw invalid('账号邮箱：格式不正确', 'EMAIL_INVALID');
+    validateScopeCode(level, code);
+    await assertManageable(strapi, caller, { level, code });
+    assertStrongPassword(strapi, password);
+    if (await strapi.db.query('admin::user').findOne({ where: { email } })) throw invalid('该邮箱已被使用', 'ACCOUNT_EXISTS');
     const role = await strapi.db.query('admin::role').findOne({ where: { code: roleCodeOf(level) } });
     const user = await strapi.db.transaction(async () => {
       const u = await (strapi.service('admin::user') as any).create({
-        email: String(email).toLowerCase(), firstname, lastname: '', password, isActive: true, registrationToken: null,
+        email, firstname: firstname.trim(), lastname: '', password, isActive: true, registrationToken: null,
         roles: [role.id], preferedLanguage: 'zh-Hans',
       });
-      await strapi.db.query('api::staff-scope.staff-scope').create({ data: { adminUserId: u.id, level, code: String(code), label: `${role.name}·${code}`, publishedAt: new Date() } });
+      await strapi.db.query('api::staff-scope.staff-scope').create({ data: { adminUserId: u.id, level, code, label: `${role.name}·${code}`, publishedAt: new Date() } });
       return u;
     });
     await recordPasswordChange(strapi, user.id);
-    await writeAudit(strapi, { action: 'account.create', subjectType: 'admin::user', subjectId: String(user.id), scope: await columnsOfScope(strapi, { level, code: String(code) }), changes: { email: { before: null, after: user.email }, level: { before: null, after: level }, code: { before: null, after: code } } });
+    await writeAudit(strapi, { action: 'account.create', subjectType: 'admin::user', subjectId: String(user.id), scope: await columnsOfScope(strapi, { level, code }), changes: { email: { before: null, after: user.email }, level: { before: null, after: level }, code: { before: null, after: code } } });
     ctx.status = 201;
     ctx.body = { data: { id: user.id, email: user.email, level, code } };
   });
 
   const resetPassword = withErrors(async (ctx) => {
     const caller = await callerScope(strapi, ctx);
-    const id = Number(ctx.params.id);
+    const id = idOf(ctx);
+    const { password } = textFields(bodyOf(ctx), ['password']);
     const target = await scopeOfAdmin(strapi, id);
     if (!target) throw forbid('超出管辖范围：只能管理本辖区内单位和学校的账号');
     await assertManageable(strapi, caller, target);
-    const { password } = ctx.request.body ?? {};
-    checkPasswordStrength(String(password ?? ''), policyOf(strapi));
+    assertStrongPassword(strapi, password ?? '');
     const hash = await (strapi.service('admin::auth') as any).hashPassword(String(password));
     await strapi.db.query('admin::user').update({ where: { id }, data: { password: hash, isActive: true, blocked: false } });
     const user = await strapi.db.query('admin::user').findOne({ where: { id } });
-    await strapi.db.connection('xueji_login_guard').where({ email: user.email }).del();
-    await recordPasswordChange(strapi, id);
+    await clearFailures(strapi, 'admin', accountKey(user.email));
+    await recordPasswordChange(strapi, id); // also revokes the account's sessions and admin tokens
     await writeAudit(strapi, { action: 'account.reset-password', subjectType: 'admin::user', subjectId: String(id), scope: await columnsOfScope(strapi, target) });
     ctx.body = { data: { id, email: user.email } };
   });
