@@ -6,6 +6,7 @@ import { ensureSecurityTables } from './server/account-security';
 import { registerScopeConditions } from './server/scope';
 import { syncStaffRoles } from './server/staff-roles';
 import { registerMediaScope } from './server/media-scope';
+import { registerPrivateMedia } from './server/media-urls';
 import { registerAccountRoutes } from './server/accounts';
 import { syncContentApiPermissions } from './server/content-api-permissions';
 import { applyAdminLabels } from './server/admin-labels';
@@ -18,6 +19,8 @@ export default {
     // Order matters: validation and scope first, then the audit row of what was written.
     registerWriteRules(strapi);
     registerAudit(strapi);
+    // Before the upload plugin's bootstrap, which reads isPrivate() once.
+    registerPrivateMedia(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
