@@ -7,7 +7,7 @@ import http from 'http';
 import path from 'path';
 import type { AddressInfo } from 'net';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { getStrapi, http as agent, asAdmin, adminToken } from './harness';
+import { getStrapi, http as agent, asAdmin, adminToken, CM } from './harness';
 import { makePng } from './png';
 import { mediaUrlSecret, signUploadPath } from '../../src/server/media-urls';
 
@@ -169,6 +169,28 @@ describe('upload admin routes refuse files outside the caller’s scope', () => 
     expect(list.body.pagination.total).toBe(await strapi.db.query('plugin::upload.file').count({ where: { schoolCode } }));
     expectOutOfScope(await school.get(`/upload/files/${b.id}`));
     expect((await school.get(`/upload/files/${a.id}`)).status).toBe(200);
+  });
+});
+
+describe('records can be given only files of the caller’s scope', () => {
+  it('a school cannot attach another county’s file as a student photo, but can attach its own', async () => {
+    const theirs = await upload(OTHER_EMAIL, 'attach-theirs.png', makePng(8, 8, [7, 7, 7]), OTHER_PASSWORD);
+    const mine = await upload('school@xueji.demo', 'attach-mine.png');
+    const student = await strapi.db.query('api::student.student').findOne({ where: { schoolCode }, orderBy: { id: 'desc' }, populate: { photo: true } });
+    // A draft student: key fields (the photo among them) are not locked yet.
+    await strapi.db.query('api::student.student').update({ where: { id: student.id }, data: { registrationStatus: 'draft' } });
+    const api = await asAdmin('school@xueji.demo');
+    try {
+      for (const photo of [theirs.id, { id: theirs.id }, [{ id: theirs.id }], { connect: [{ id: theirs.id }] }, { documentId: theirs.documentId }]) {
+        expectOutOfScope(await api.put(`${CM}/api::student.student/${student.documentId}`, { photo }));
+      }
+      const after = await strapi.db.query('api::student.student').findOne({ where: { id: student.id }, populate: { photo: true } });
+      expect(after.photo?.id ?? null).toBe(student.photo?.id ?? null);
+      const own = await api.put(`${CM}/api::student.student/${student.documentId}`, { photo: mine.id });
+      expect(own.status, JSON.stringify(own.body).slice(0, 300)).toBe(200);
+    } finally {
+      await strapi.db.query('api::student.student').update({ where: { id: student.id }, data: { registrationStatus: student.registrationStatus, photo: student.photo?.id ?? null } });
+    }
   });
 });
 
