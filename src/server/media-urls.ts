@@ -100,6 +100,11 @@ export function classifyRequestPath(rawPath: string): { protected: boolean; cano
  * Must run in register (before the upload plugin's bootstrap reads isPrivate()).
  */
 export function registerPrivateMedia(strapi: Core.Strapi): void {
+  // A cloud provider signs its own URLs; this signing fits the local /uploads files only.
+  if (String(strapi.config.get('plugin::upload.provider', 'local')).toLowerCase() !== 'local') {
+    strapi.log.warn('[xueji] upload provider is not "local": configure its own private mode for media');
+    return;
+  }
   const provider: any = strapi.plugin('upload').provider;
   provider.extend({
     isPrivate: () => true,
