@@ -12,6 +12,8 @@ const config: Core.Config.Middlewares = [
   // Lockout, password complexity and expiry, login audit — around Strapi's admin auth routes.
   'global::account-security',
   'strapi::favicon',
+  // Uploaded files only through signed URLs (src/server/media-urls.ts); before static serving.
+  'global::private-uploads',
   'strapi::public',
 ];
 

@@ -38,6 +38,12 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
         allowedTypes: allowedMediaTypes,
         deniedTypes,
       },
+      // Private media (src/server/media-urls.ts): signed /uploads URLs valid for expiresIn
+      // seconds; the HMAC secret defaults to one derived from APP_KEYS.
+      signedUrls: {
+        expiresIn: env.int('MEDIA_URL_TTL', 900),
+        secret: env('MEDIA_URL_SECRET', ''),
+      },
     },
   },
 });

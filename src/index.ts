@@ -6,6 +6,7 @@ import { registerAccountSecurity, bootstrapAccountSecurity } from './server/acco
 import { registerScopeConditions } from './server/scope';
 import { syncStaffRoles } from './server/staff-roles';
 import { registerMediaScope } from './server/media-scope';
+import { registerPrivateMedia } from './server/media-urls';
 import { registerAccountRoutes } from './server/accounts';
 import { syncContentApiPermissions } from './server/content-api-permissions';
 import { applyAdminLabels } from './server/admin-labels';
@@ -21,6 +22,8 @@ export default {
     registerWriteRules(strapi);
     registerAudit(strapi);
     registerAccountSecurity(strapi);
+    // Before the upload plugin's bootstrap, which reads isPrivate() once.
+    registerPrivateMedia(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

@@ -1,7 +1,22 @@
-/** Stamps uploaded files with the uploader's scope columns (see src/extensions/upload). */
+/**
+ * Media scope. Uploaded files carry the uploader's scope columns (stamped here on create), and
+ * every admin upload route that names files is checked here before anything changes (wired in
+ * src/extensions/upload/strapi-server.ts): a scoped caller may touch only files of its scope
+ * (403 OUT_OF_SCOPE otherwise), deletes, moves and edits leave an audit row. Records (a
+ * student's photo, a request's proofs) may be given only files of the caller's scope.
+ *
+ * Folders are shared structure with no scope of their own (one folder may hold files of many
+ * schools; deleting a folder deletes every file below it, moving it moves them all). So only
+ * unscoped administrators create, rename, move or delete folders; scoped staff may put their own
+ * files into existing folders, and the file counts they see on folders are of their scope only.
+ */
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { currentScope } from './scope';
-import { SCOPE_COLUMNS, scopeColumnsOfSchool, scopeColumnsOfRegion } from '../domain/scope';
+import { writeAudit } from './audit';
+import { SCOPE_COLUMNS, scopeColumnsOfSchool, scopeColumnsOfRegion, scopeFilter, isInScope, type UserScope } from '../domain/scope';
+
+export const FILE_UID = 'plugin::upload.file';
 
 /** Full scope columns of a user's scope: a school's four, or a region's prefix columns. */
 export async function columnsOfScope(strapi: Core.Strapi, scope: { level: string; code: string }) {
@@ -12,9 +27,57 @@ export async function columnsOfScope(strapi: Core.Strapi, scope: { level: string
   return scopeColumnsOfRegion(scope.level as any, scope.code);
 }
 
+/** Ids and documentIds of files named in a media attribute's value, in any relation syntax. */
+function fileRefsIn(value: unknown, out: { ids: number[]; documentIds: string[] }): void {
+  if (value === null || value === undefined) return;
+  if (Array.isArray(value)) { for (const v of value) fileRefsIn(v, out); return; }
+  if (typeof value === 'number') { out.ids.push(value); return; }
+  if (typeof value === 'string') { if (/^\d+$/.test(value)) out.ids.push(Number(value)); else out.documentIds.push(value); return; }
+  if (typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (v.id !== undefined) fileRefsIn(v.id, out);
+    else if (typeof v.documentId === 'string') out.documentIds.push(v.documentId);
+    for (const k of ['connect', 'set']) fileRefsIn(v[k], out);
+  }
+}
+
+/**
+ * A scoped caller may attach only files of its scope to a record (a photo, proofs): otherwise
+ * it could link another school's file to its own student and read it back signed. Files the
+ * record already holds may be sent back unchanged.
+ */
+async function assertAttachedMediaInScope(strapi: Core.Strapi, uid: string, params: any): Promise<void> {
+  const attrs: Record<string, any> = (strapi.getModel(uid as any) as any)?.attributes ?? {};
+  const mediaKeys = Object.keys(attrs).filter((k) => attrs[k].type === 'media' && params?.data?.[k] !== undefined);
+  if (mediaKeys.length === 0 || (await currentScope(strapi)) === null) return;
+  const refs = { ids: [] as number[], documentIds: [] as string[] };
+  for (const k of mediaKeys) fileRefsIn(params.data[k], refs);
+  if (refs.documentIds.length > 0) {
+    const rows = await strapi.db.query(FILE_UID).findMany({ where: { documentId: { $in: refs.documentIds } }, select: ['id'] });
+    refs.ids.push(...rows.map((r: any) => r.id));
+  }
+  if (refs.ids.length === 0) return;
+  const held = new Set<number>();
+  if (params.documentId) {
+    const current = await strapi.db.query(uid as any).findMany({
+      where: { documentId: params.documentId },
+      populate: Object.fromEntries(mediaKeys.map((k) => [k, { select: ['id'] }])),
+    });
+    for (const row of current) for (const k of mediaKeys) for (const f of [row[k]].flat()) if (f?.id) held.add(f.id);
+  }
+  const added = refs.ids.filter((id) => !held.has(id));
+  if (added.length > 0) await assertFilesInScope(strapi, added);
+}
+
 export function registerMediaScope(strapi: Core.Strapi): void {
+  strapi.documents.use(async (ctx: any, next: () => Promise<any>) => {
+    if ((ctx.action === 'create' || ctx.action === 'update') && ctx.uid.startsWith('api::')) {
+      await assertAttachedMediaInScope(strapi, ctx.uid, ctx.params);
+    }
+    return next();
+  });
   strapi.db.lifecycles.subscribe({
-    models: ['plugin::upload.file'],
+    models: [FILE_UID],
     async beforeCreate(event: any) {
       const data = event.params.data ?? {};
       for (const k of SCOPE_COLUMNS) delete data[k];
@@ -23,4 +86,83 @@ export function registerMediaScope(strapi: Core.Strapi): void {
       event.params.data = data;
     },
   });
+}
+
+const outOfScope = (message = '超出管辖范围：只能查看和维护本辖区（本校）上传的文件') =>
+  new errors.PolicyError(message, { code: 'OUT_OF_SCOPE' });
+
+export interface FileRow extends Partial<Record<(typeof SCOPE_COLUMNS)[number], string | null>> {
+  id: number;
+  name?: string;
+  url?: string;
+  folderPath?: string;
+}
+
+const FILE_FIELDS = ['id', 'name', 'url', 'hash', 'ext', 'folderPath', ...SCOPE_COLUMNS];
+
+const numericIds = (ids: unknown): number[] =>
+  (Array.isArray(ids) ? ids : ids === undefined || ids === null ? [] : [ids])
+    .map((v) => String(v))
+    .filter((v) => /^\d{1,15}$/.test(v))
+    .map(Number);
+
+/**
+ * Loads the named files and throws 403 OUT_OF_SCOPE if the caller is scoped and any of them
+ * lies outside its scope (unknown ids are left to Strapi). Super admins pass.
+ */
+export async function assertFilesInScope(strapi: Core.Strapi, ids: unknown): Promise<FileRow[]> {
+  const list = numericIds(ids);
+  const scope = await currentScope(strapi);
+  if (scope === 'none') throw outOfScope();
+  if (list.length === 0) return [];
+  const rows: FileRow[] = await strapi.db.query(FILE_UID).findMany({ where: { id: { $in: list } }, select: FILE_FIELDS });
+  if (scope && rows.some((row) => !isInScope(scope, row as any))) throw outOfScope();
+  return rows;
+}
+
+/** Throws 403 OUT_OF_SCOPE for any scoped caller: the action reaches beyond one scope. */
+export async function assertUnscoped(strapi: Core.Strapi, message: string): Promise<void> {
+  if ((await currentScope(strapi)) !== null) throw outOfScope(message);
+}
+
+/** Folders are shared structure: only unscoped administrators change them. */
+export const assertMayChangeFolders = (strapi: Core.Strapi) =>
+  assertUnscoped(strapi, '文件夹为各单位共用，只能由系统管理员新建、修改、移动或删除');
+
+/** The current rows of files (after a change), by id. */
+export async function reloadFiles(strapi: Core.Strapi, files: FileRow[]): Promise<Map<number, FileRow>> {
+  if (files.length === 0) return new Map();
+  const rows: FileRow[] = await strapi.db.query(FILE_UID).findMany({ where: { id: { $in: files.map((f) => f.id) } }, select: FILE_FIELDS });
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Files below the given folders (what deleting them would delete), for the audit. */
+export async function filesInFolders(strapi: Core.Strapi, folderIds: unknown): Promise<FileRow[]> {
+  const ids = numericIds(folderIds);
+  if (ids.length === 0) return [];
+  const folders = await strapi.db.query('plugin::upload.folder').findMany({ where: { id: { $in: ids } }, select: ['path'] });
+  if (folders.length === 0) return [];
+  return strapi.db.query(FILE_UID).findMany({
+    where: { $or: folders.flatMap((f: any) => [{ folderPath: { $eq: f.path } }, { folderPath: { $startsWith: `${f.path}/` } }]) },
+    select: FILE_FIELDS,
+  });
+}
+
+export async function auditMedia(strapi: Core.Strapi, action: 'media.delete' | 'media.move' | 'media.update' | 'media.replace',
+  files: FileRow[], changesOf: (file: FileRow) => Record<string, unknown>): Promise<void> {
+  for (const file of files) {
+    await writeAudit(strapi, { action, subjectType: FILE_UID, subjectId: String(file.id), scope: file, changes: changesOf(file) });
+  }
+}
+
+/** A scoped caller sees on each folder the number of its own files there, not everyone's. */
+export async function scopeFolderCounts(strapi: Core.Strapi, folders: any): Promise<void> {
+  const scope = await currentScope(strapi);
+  if (scope === null) return;
+  const list = Array.isArray(folders) ? folders : folders ? [folders] : [];
+  for (const folder of list) {
+    if (!folder?.files || typeof folder.files.count !== 'number') continue;
+    folder.files.count = scope === 'none' ? 0
+      : await strapi.db.query(FILE_UID).count({ where: { folder: { id: folder.id }, ...scopeFilter(scope as UserScope) } });
+  }
 }
