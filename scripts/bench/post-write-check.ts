@@ -10,35 +10,14 @@
  * Passes alternate (off, on, off, on) so drift in the machine hits both alike.
  */
 import path from 'path';
-import request from 'supertest';
+import { arg, pct, root, bootOnPostgres } from './lib';
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 const STUDENTS = arg('students', 20_000);
 const REQUESTS = arg('requests', 300);
-const root = path.join(__dirname, '..', '..');
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
 
 async function main() {
-  const { startPostgres } = require('../lib/postgres');
-  const pg = await startPostgres('xueji_bench');
-  Object.assign(process.env, {
-    DATABASE_CLIENT: 'postgres', DATABASE_URL: pg.url, NODE_ENV: 'test', XUEJI_CRON: 'false',
-    XUEJI_DEMO_SEED: 'true', XUEJI_DEMO_STUDENTS: String(STUDENTS), STRAPI_LOG_LEVEL: 'warn', STRAPI_TELEMETRY_DISABLED: 'true',
-  });
-  require('../setup.js');
-  const { compileStrapi, createStrapi } = require('@strapi/strapi');
-  await compileStrapi();
-  const strapi = createStrapi({ appDir: root, distDir: path.join(root, 'dist'), autoReload: false, serveAdminPanel: false });
-  await strapi.load();
-  await strapi.server.mount();
+  const { strapi, http, stop } = await bootOnPostgres(STUDENTS);
   const { storedCheck } = require(path.join(root, 'dist/src/server/write-rules'));
-  const http = request(strapi.server.httpServer);
   const token = (await http.post('/admin/login').send({ email: 'school@xueji.demo', password: 'Xueji@2026' })).body.data.token;
   const user = await strapi.db.query('admin::user').findOne({ where: { email: 'school@xueji.demo' } });
   const scope = await strapi.db.query('api::staff-scope.staff-scope').findOne({ where: { adminUserId: user.id } });
@@ -61,8 +40,7 @@ async function main() {
   console.log('post-write check     p50 ms   p95 ms   p99 ms');
   for (const k of ['off', 'on']) console.log(`${k.padEnd(18)} ${pct(times[k], 50).toFixed(1).padStart(8)} ${pct(times[k], 95).toFixed(1).padStart(8)} ${pct(times[k], 99).toFixed(1).padStart(8)}`);
   console.log(`p95 added by the check: ${(pct(times.on, 95) - pct(times.off, 95)).toFixed(1)} ms`);
-  await strapi.destroy();
-  await pg.stop();
+  await stop();
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -10,37 +10,13 @@
  * the p95 overhead against the unscoped list.
  */
 import path from 'path';
-import request from 'supertest';
+import { arg, pct, root, bootOnPostgres } from './lib';
 
-const arg = (name: string, def: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 const STUDENTS = arg('students', 100_000);
 const REQUESTS = arg('requests', 200);
-const root = path.join(__dirname, '..', '..');
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
 
 async function main() {
-  const { startPostgres } = require('../lib/postgres');
-  const pg = await startPostgres('xueji_bench');
-  Object.assign(process.env, {
-    DATABASE_CLIENT: 'postgres', DATABASE_URL: pg.url, NODE_ENV: 'test', XUEJI_CRON: 'false',
-    XUEJI_DEMO_SEED: 'true', XUEJI_DEMO_STUDENTS: String(STUDENTS), STRAPI_LOG_LEVEL: 'warn', STRAPI_TELEMETRY_DISABLED: 'true',
-  });
-  require('../setup.js');
-  const { compileStrapi, createStrapi } = require('@strapi/strapi');
-  await compileStrapi();
-  const t0 = Date.now();
-  const strapi = createStrapi({ appDir: root, distDir: path.join(root, 'dist'), autoReload: false, serveAdminPanel: false });
-  await strapi.load();
-  await strapi.server.mount();
-  console.log(`boot + seed of ${STUDENTS} students: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  const http = request(strapi.server.httpServer);
+  const { strapi, http, stop } = await bootOnPostgres(STUDENTS);
   // The overhead proper: the same role, fields and rows (the province sees all students), timed
   // once with its scope condition and once with the condition removed from its permissions.
   const { permissionsOf, STAFF_ROLES } = require(path.join(root, 'dist/src/server/staff-roles'));
@@ -84,8 +60,7 @@ async function main() {
   for (const r of rows) {
     console.log(`${r.account.padEnd(36)} ${String(r.total).padStart(12)} ${r.p50.toFixed(1).padStart(9)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}   ${r === rows[0] ? '(baseline)' : `${(r.p95 - base >= 0 ? '+' : '')}${(r.p95 - base).toFixed(1)} ms`}`);
   }
-  await strapi.destroy();
-  await pg.stop();
+  await stop();
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -5,6 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { SCOPE_COLUMNS } from '../domain/scope';
+import { SCOPED_TYPES } from '../domain/content-model';
 
 const UNIQUE: Array<{ name: string; uid: string; attrs: string[] }> = [
   // One person, one record (一人一籍一号): the identity key covers own and guardian ID numbers.
@@ -19,11 +20,7 @@ const UNIQUE: Array<{ name: string; uid: string; attrs: string[] }> = [
 ];
 
 // Indexes on the scope columns: the one predicate of the scope rule is an equality on them.
-const SCOPED = [
-  'api::student.student', 'api::school.school', 'api::school-class.school-class', 'api::change-request.change-request',
-  'api::audit-log.audit-log', 'api::resume-entry.resume-entry', 'api::exam-result.exam-result',
-  'api::evaluation.evaluation', 'api::award.award', 'api::punishment.punishment', 'api::approval.approval',
-];
+const SCOPED = [...SCOPED_TYPES];
 
 // Lists sort by the main field (name) by default: an index lets a page stop after 20 rows.
 // Scope indexes stay single-column: (scope, id) or (scope, name, id) would make region counts

@@ -2,8 +2,9 @@
  * Media scope. Uploaded files carry the uploader's scope columns (stamped here on create), and
  * every admin upload route that names files is checked here before anything changes (wired in
  * src/extensions/upload/strapi-server.ts): a scoped caller may touch only files of its scope
- * (403 OUT_OF_SCOPE otherwise), deletes, moves and edits leave an audit row. Records (a
- * student's photo, a request's proofs) may be given only files of the caller's scope.
+ * (403 OUT_OF_SCOPE otherwise), deletes, moves and edits leave an audit row. That a record (a
+ * student's photo, a request's proofs) is given only files of the caller's scope is checked on
+ * what is stored, with every other link, by the write rules (src/server/write-rules.ts).
  *
  * Folders are shared structure with no scope of their own (one folder may hold files of many
  * schools; deleting a folder deletes every file below it, moving it moves them all). So only
@@ -11,12 +12,13 @@
  * files into existing folders, and the file counts they see on folders are of their scope only.
  */
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
-import { currentScope } from './scope';
+import { currentScope, outOfScopeError } from './scope';
 import { writeAudit } from './audit';
 import { SCOPE_COLUMNS, scopeColumnsOfSchool, scopeColumnsOfRegion, scopeFilter, isInScope, type UserScope } from '../domain/scope';
 
-export const FILE_UID = 'plugin::upload.file';
+import { FILE_UID } from './read-scope';
+
+export { FILE_UID };
 
 /** Full scope columns of a user's scope: a school's four, or a region's prefix columns. */
 export async function columnsOfScope(strapi: Core.Strapi, scope: { level: string; code: string }) {
@@ -27,55 +29,7 @@ export async function columnsOfScope(strapi: Core.Strapi, scope: { level: string
   return scopeColumnsOfRegion(scope.level as any, scope.code);
 }
 
-/** Ids and documentIds of files named in a media attribute's value, in any relation syntax. */
-function fileRefsIn(value: unknown, out: { ids: number[]; documentIds: string[] }): void {
-  if (value === null || value === undefined) return;
-  if (Array.isArray(value)) { for (const v of value) fileRefsIn(v, out); return; }
-  if (typeof value === 'number') { out.ids.push(value); return; }
-  if (typeof value === 'string') { if (/^\d+$/.test(value)) out.ids.push(Number(value)); else out.documentIds.push(value); return; }
-  if (typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if (v.id !== undefined) fileRefsIn(v.id, out);
-    else if (typeof v.documentId === 'string') out.documentIds.push(v.documentId);
-    for (const k of ['connect', 'set']) fileRefsIn(v[k], out);
-  }
-}
-
-/**
- * A scoped caller may attach only files of its scope to a record (a photo, proofs): otherwise
- * it could link another school's file to its own student and read it back signed. Files the
- * record already holds may be sent back unchanged.
- */
-async function assertAttachedMediaInScope(strapi: Core.Strapi, uid: string, params: any): Promise<void> {
-  const attrs: Record<string, any> = (strapi.getModel(uid as any) as any)?.attributes ?? {};
-  const mediaKeys = Object.keys(attrs).filter((k) => attrs[k].type === 'media' && params?.data?.[k] !== undefined);
-  if (mediaKeys.length === 0 || (await currentScope(strapi)) === null) return;
-  const refs = { ids: [] as number[], documentIds: [] as string[] };
-  for (const k of mediaKeys) fileRefsIn(params.data[k], refs);
-  if (refs.documentIds.length > 0) {
-    const rows = await strapi.db.query(FILE_UID).findMany({ where: { documentId: { $in: refs.documentIds } }, select: ['id'] });
-    refs.ids.push(...rows.map((r: any) => r.id));
-  }
-  if (refs.ids.length === 0) return;
-  const held = new Set<number>();
-  if (params.documentId) {
-    const current = await strapi.db.query(uid as any).findMany({
-      where: { documentId: params.documentId },
-      populate: Object.fromEntries(mediaKeys.map((k) => [k, { select: ['id'] }])),
-    });
-    for (const row of current) for (const k of mediaKeys) for (const f of [row[k]].flat()) if (f?.id) held.add(f.id);
-  }
-  const added = refs.ids.filter((id) => !held.has(id));
-  if (added.length > 0) await assertFilesInScope(strapi, added);
-}
-
 export function registerMediaScope(strapi: Core.Strapi): void {
-  strapi.documents.use(async (ctx: any, next: () => Promise<any>) => {
-    if ((ctx.action === 'create' || ctx.action === 'update') && ctx.uid.startsWith('api::')) {
-      await assertAttachedMediaInScope(strapi, ctx.uid, ctx.params);
-    }
-    return next();
-  });
   strapi.db.lifecycles.subscribe({
     models: [FILE_UID],
     async beforeCreate(event: any) {
@@ -88,8 +42,7 @@ export function registerMediaScope(strapi: Core.Strapi): void {
   });
 }
 
-const outOfScope = (message = '超出管辖范围：只能查看和维护本辖区（本校）上传的文件') =>
-  new errors.PolicyError(message, { code: 'OUT_OF_SCOPE' });
+const outOfScope = (message = '超出管辖范围：只能查看和维护本辖区（本校）上传的文件') => outOfScopeError(message);
 
 export interface FileRow extends Partial<Record<(typeof SCOPE_COLUMNS)[number], string | null>> {
   id: number;

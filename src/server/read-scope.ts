@@ -9,7 +9,7 @@ import type { UserScope } from '../domain/scope';
 import { SCOPED_TYPES } from '../domain/content-model';
 import { scopeWhere } from './scope';
 
-const FILE_UID = 'plugin::upload.file';
+export const FILE_UID = 'plugin::upload.file';
 const POPULATABLE = new Set(['relation', 'media', 'component', 'dynamiczone']);
 
 /** The scope filter of a relation's target, or undefined when the target is not scoped. */
@@ -19,7 +19,8 @@ function targetFilter(target: string | undefined, scope: UserScope) {
   return undefined;
 }
 
-const targetOf = (attr: any): string | undefined => (attr?.type === 'media' ? FILE_UID : attr?.type === 'relation' ? attr.target : undefined);
+/** The uid a relation or media attribute points to. */
+export const targetOf = (attr: any): string | undefined => (attr?.type === 'media' ? FILE_UID : attr?.type === 'relation' ? attr.target : undefined);
 
 /** Turns every populate shape into `{ attr: true | {...} }`. */
 function normalisePopulate(strapi: Core.Strapi, uid: string, populate: any): Record<string, any> | undefined {

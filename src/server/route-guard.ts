@@ -5,6 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { classifyRoute } from '../domain/route-access';
+import { isSuperAdmin } from './scope';
 
 const methodsOf = (layer: any): string[] => (layer.methods ?? []).filter((m: string) => m !== 'HEAD');
 
@@ -37,8 +38,6 @@ function guard(strapi: Core.Strapi): void {
     if (rules.some((x) => x?.access === 'system')) layer.stack.unshift(systemOnly(strapi, path));
   }
 }
-
-const isSuperAdmin = (user: any) => Array.isArray(user?.roles) && user.roles.some((r: any) => r.code === 'strapi-super-admin');
 
 /**
  * System routes: the caller is authenticated here with the admin strategies (Strapi's own

@@ -35,7 +35,7 @@ export async function scopeOfAdmin(strapi: Core.Strapi, adminUserId: number): Pr
   return lookup;
 }
 
-const isSuperAdmin = (user: any) => Array.isArray(user?.roles) && user.roles.some((r: any) => r.code === 'strapi-super-admin');
+export const isSuperAdmin = (user: any) => Array.isArray(user?.roles) && user.roles.some((r: any) => r.code === 'strapi-super-admin');
 
 /** The filter of a scope for a content type: one equality, or either side for transfers. */
 export function scopeWhere(uid: string, scope: UserScope): Record<string, unknown> {
@@ -87,8 +87,8 @@ export async function currentScope(strapi: Core.Strapi): Promise<UserScope | nul
   return 'none'; // API tokens and unscoped accounts cannot be tied to a region: nothing scoped
 }
 
-export const outOfScopeError = () =>
-  new errors.PolicyError('超出管辖范围：只能查看和维护本辖区（本校）的记录', { code: 'OUT_OF_SCOPE' });
+export const outOfScopeError = (message = '超出管辖范围：只能查看和维护本辖区（本校）的记录') =>
+  new errors.PolicyError(message, { code: 'OUT_OF_SCOPE' });
 
 /**
  * Throws 403 unless the caller may write a record with these scope columns. `ownSideOnly`:

@@ -23,10 +23,9 @@ import { reserveSequence, currentKnex } from './sequences';
 import { withDomainErrors, toHttpError } from './http-errors';
 import { errors } from '@strapi/utils';
 import { assertWritable, currentScope, inScope, scopeWhere, outOfScopeError } from './scope';
-import { scopePopulate, scopeFilters } from './read-scope';
-import { isSystemWrite } from './system-write';
+import { scopePopulate, scopeFilters, FILE_UID, targetOf as targetOfAttr } from './read-scope';
+import { isSystemWrite, isApplyingCorrection } from './system-write';
 import { systemFieldTable, SYSTEM_ONLY_TYPES, SCOPED_TYPES } from '../domain/content-model';
-import { isApplyingCorrection } from './key-fields';
 import { KEY_FIELDS } from '../domain/student-fields';
 
 type Data = Record<string, any>;
@@ -328,9 +327,7 @@ export function dropSystemFields(strapi: Core.Strapi, uid: string, data: Data, c
 }
 
 // ---------------------------------------------------------------- check what is stored
-const FILE_UID = 'plugin::upload.file';
 const isScopedTarget = (t?: string) => !!t && (SCOPED_TYPES.has(t) || t === FILE_UID);
-const targetOfAttr = (attr: any): string | undefined => (attr?.type === 'media' ? FILE_UID : attr?.type === 'relation' ? attr.target : undefined);
 const norm = (v: any) => (v === undefined || v === null ? '' : String(v));
 const mismatch = (what: string) =>
   new errors.ValidationError(`保存结果与校验不一致（${what}），本次修改已撤销`, { code: 'STORED_MISMATCH', what });
@@ -386,7 +383,21 @@ async function expectedColumns(strapi: Core.Strapi, uid: string, row: Data): Pro
 /** In-process switch for scripts/bench/post-write-check.ts only (its baseline); no setting reaches it. */
 export const storedCheck = { enabled: true };
 
-async function verifyStored(strapi: Core.Strapi, uid: string, documentId: string | undefined, touched: string[], system: boolean) {
+/** Ids of the records a row links to, per attribute, for the attributes a write touches. */
+async function linkedIds(strapi: Core.Strapi, uid: string, documentId: string, keys: string[]): Promise<Map<string, Set<number>>> {
+  const out = new Map<string, Set<number>>();
+  if (!keys.length) return out;
+  const row = await strapi.db.query(uid as any).findOne({ where: { documentId }, populate: Object.fromEntries(keys.map((k) => [k, { select: ['id'] }])) });
+  for (const k of keys) out.set(k, new Set([row?.[k]].flat().filter(Boolean).map((x: any) => x.id)));
+  return out;
+}
+
+const scopedLinkKeys = (strapi: Core.Strapi, uid: string, keys: string[]) => {
+  const attrs: any = strapi.getModel(uid as any)?.attributes ?? {};
+  return keys.filter((k) => isScopedTarget(targetOfAttr(attrs[k])));
+};
+
+async function verifyStored(strapi: Core.Strapi, uid: string, documentId: string | undefined, touched: string[], held: Map<string, Set<number>>, system: boolean) {
   if (!documentId || !storedCheck.enabled) return;
   const attrs: any = strapi.getModel(uid as any)?.attributes ?? {};
   const populate: Data = {};
@@ -402,11 +413,12 @@ async function verifyStored(strapi: Core.Strapi, uid: string, documentId: string
   const scope = await currentScope(strapi);
   if (scope === null) return;
   if (scope === 'none' || !inScope(uid, scope, row)) throw outOfScopeError();
-  for (const key of touched) {
-    const t = targetOfAttr(attrs[key]);
-    if (!isScopedTarget(t)) continue;
+  // Every record the write linked (a class, a student, a photo, proofs …) must be the caller's;
+  // links the row already had may be sent back unchanged (a file a super admin uploaded).
+  for (const key of scopedLinkKeys(strapi, uid, touched)) {
+    const t = targetOfAttr(attrs[key])!;
     for (const linked of [row[key]].flat().filter(Boolean)) {
-      if (!inScope(t!, scope, linked)) throw outOfScopeError();
+      if (!held.get(key)?.has(linked.id) && !inScope(t, scope, linked)) throw outOfScopeError();
     }
   }
 }
@@ -489,8 +501,10 @@ async function guardedWrite(strapi: Core.Strapi, ctx: any, next: () => Promise<a
   await assertWritable(strapi, uid, [current, entry ? data : { ...current, ...data }]);
   if (entry?.finalize) await withDomainErrors(() => entry.finalize!(strapi, data, current, facts));
   ctx.params.data = data;
+  const touched = Object.keys(data);
+  const held = current ? await linkedIds(strapi, uid, current.documentId, scopedLinkKeys(strapi, uid, touched)) : new Map();
   const result = await next();
-  await verifyStored(strapi, uid, result?.documentId ?? ctx.params?.documentId, Object.keys(data), system);
+  await verifyStored(strapi, uid, result?.documentId ?? ctx.params?.documentId, touched, held, system);
   return result;
 }
 

@@ -199,6 +199,23 @@ describe('change requests are written by the system; nothing reads through a rel
     expect(JSON.stringify(list.body)).not.toContain(transfer.studentRow.idNumber);
   });
 
+  it('the relation routes of that request show the link, never the other school’s student’s data', async () => {
+    const api = await asAdmin('school@xueji.demo');
+    // The request names the student, so its relation list gives the link (ids only, no fields);
+    // the picker offers only students of the scope.
+    const linked = await api.get(`/content-manager/relations/${CR}/${transfer.documentId}/student`);
+    expect(linked.status).toBe(200);
+    expect(Object.keys(linked.body.results[0]).sort()).toEqual(['documentId', 'id', 'locale', 'publishedAt', 'updatedAt']);
+    const picker = await api.get(`/content-manager/relations/${CR}/student?pageSize=100&_q=${encodeURIComponent(transfer.studentRow.name)}`);
+    expect([200, 403]).toContain(picker.status);
+    for (const res of [linked, picker]) {
+      const text = JSON.stringify(res.body);
+      expect(text).not.toContain(transfer.studentRow.idNumber);
+      expect(text).not.toContain(transfer.studentRow.name);
+    }
+    expect(JSON.stringify(picker.body)).not.toContain(transfer.studentRow.documentId);
+  });
+
   it('filters on a relation sub-field answer nothing about records outside the scope', async () => {
     const api = await asAdmin('school@xueji.demo');
     const id = transfer.studentRow.idNumber;

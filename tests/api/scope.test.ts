@@ -10,7 +10,9 @@ import { STAFF_ROLES } from '../../src/server/staff-roles';
 import { SYSTEM_ONLY_TYPES } from '../../src/domain/content-model';
 import { classifyRoute } from '../../src/domain/route-access';
 
-const ROLE_OF: Record<string, string> = { 'province@xueji.demo': 'xueji-province', 'city@xueji.demo': 'xueji-city', 'county@xueji.demo': 'xueji-county', 'school@xueji.demo': 'xueji-school' };
+import { DEMO_ACCOUNTS } from '../../src/server/demo-accounts';
+
+const ROLE_OF: Record<string, string> = Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.email, a.roleCode]));
 
 type Target = { label: string; school: any };
 const ROLES = [
