@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { getStrapi, asAdmin, http, CM } from './harness';
 import { newStudent } from './fixtures';
 import { STAFF_ROLES } from '../../src/server/staff-roles';
-import { SYSTEM_ONLY_TYPES } from '../../src/domain/content-model';
+import { SYSTEM_ONLY_TYPES, SCOPED_TYPES } from '../../src/domain/content-model';
 import { classifyRoute } from '../../src/domain/route-access';
 
 import { DEMO_ACCOUNTS } from '../../src/server/demo-accounts';
@@ -183,7 +183,7 @@ describe('access matrix: every role × action × record inside and outside its s
 describe('every route × credentials that must be refused', () => {
   const fill = (path: string, id: string) => path.replace(/:model/, 'api::student.student').replace(/:uid/, 'api::student.student').replace(/:[a-zA-Z]+\*?/g, id).replace(/\(\.\*\)|\(\(\?!uploads\/\)\.\+\)/, 'x');
   const routes = () => (strapi.server.listRoutes() as any[]).flatMap((l) => (l.methods.length > 20 ? ['GET'] : l.methods.filter((m: string) => m !== 'HEAD')).map((m: string) => ({ m, path: l.path as string })));
-  const counts = { anonymous: 0, staffOnSystem: 0, tokenOnAdmin: 0, systemOnlyCode: 0 };
+  const counts = { anonymous: 0, staffOnSystem: 0, tokenOnAdmin: 0, systemOnlyCode: 0, integrationRest: 0 };
 
   it('no login: every route that is not public refuses (401/403/404/405), never 2xx', async () => {
     const h = await http();
@@ -218,18 +218,63 @@ describe('every route × credentials that must be refused', () => {
     expect(counts.systemOnlyCode).toBe(counts.staffOnSystem); // refused by the route table, before any plugin code
   });
 
-  it('an API token (full access) is refused on every admin route', async () => {
+  /** An integration account (users & permissions) of 蜀山区, signed in through /api/auth/local. */
+  async function integrationJwt() {
+    const username = 'matrix-sync';
+    const password = 'Matrix#2026';
+    const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
+    if (!(await strapi.db.query('plugin::users-permissions.user').findOne({ where: { username } }))) {
+      await strapi.plugin('users-permissions').service('user').add({ username, email: `${username}@xueji.demo`, password, provider: 'local', confirmed: true, blocked: false, role: role.id, scopeLevel: 'county', scopeCode: '340104' });
+    }
+    const res = await (await http()).post('/api/auth/local').send({ identifier: username, password });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.jwt as string;
+  }
+
+  it('an API token (full access) and an integration account are refused on every admin route', async () => {
     const token = (await strapi.service('admin::api-token').create({ name: `matrix-${Date.now()}`, type: 'full-access', lifespan: null, description: '' })).accessKey;
+    const jwt = await integrationJwt();
+    const h = await http();
+    const bad: string[] = [];
+    for (const [kind, bearer] of [['api-token', token], ['integration', jwt]]) {
+      for (const { m, path } of routes()) {
+        if (path.startsWith('/api/') || classifyRoute(m, path)!.access === 'public') continue;
+        const res = await (h as any)[m.toLowerCase()](fill(path, '1')).set('Authorization', `Bearer ${bearer}`).send({});
+        counts.tokenOnAdmin++;
+        if (![401, 403, 404, 405].includes(res.status)) bad.push(`${kind} ${m} ${path} → ${res.status}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('an integration account reads every scoped REST type inside its county only', async () => {
+    const jwt = await integrationJwt();
     const h = await http();
     const bad: string[] = [];
     for (const { m, path } of routes()) {
-      if (path.startsWith('/api/') || classifyRoute(m, path)!.access === 'public') continue;
-      const res = await (h as any)[m.toLowerCase()](fill(path, '1')).set('Authorization', `Bearer ${token}`).send({});
-      counts.tokenOnAdmin++;
-      if (![401, 403, 404, 405].includes(res.status)) bad.push(`${m} ${path} → ${res.status}`);
+      if (m !== 'GET' || !path.startsWith('/api/') || classifyRoute(m, path)!.access !== 'scoped') continue;
+      const plural = path.split('/')[2];
+      const uid = [...SCOPED_TYPES].find((u) => (strapi.getModel(u) as any).info.pluralName === plural)!;
+      if (path.endsWith('/:id')) {
+        const outside = await strapi.db.query(uid).findOne({ where: { countyCode: { $ne: '340104' }, ...(uid.includes('change-request') ? { toCountyCode: { $ne: '340104' } } : {}) } });
+        if (!outside) continue;
+        const res = await h.get(path.replace(':id', outside.documentId)).set('Authorization', `Bearer ${jwt}`);
+        counts.integrationRest++;
+        // Students are granted to integration accounts (404 outside the scope); other types are not (403).
+        if (![403, 404].includes(res.status) || JSON.stringify(res.body).includes(outside.documentId)) bad.push(`${path} outside → ${res.status}`);
+      } else {
+        const res = await h.get(`${path}?populate=*&pagination[pageSize]=100`).set('Authorization', `Bearer ${jwt}`);
+        counts.integrationRest++;
+        if (res.status === 200) {
+          for (const row of res.body.data) {
+            const raw = await strapi.db.query(uid).findOne({ where: { documentId: row.documentId } });
+            if (raw.countyCode !== '340104' && raw.toCountyCode !== '340104') bad.push(`${path} listed ${row.documentId}`);
+          }
+        } else if (res.status !== 403) bad.push(`${path} → ${res.status}`);
+      }
     }
     expect(bad).toEqual([]);
-    console.log(`[route matrix] ${counts.anonymous + counts.staffOnSystem + counts.tokenOnAdmin} HTTP requests: anonymous ${counts.anonymous}, staff on system routes ${counts.staffOnSystem}, API token on admin routes ${counts.tokenOnAdmin}`);
+    console.log(`[route matrix] ${counts.anonymous + counts.staffOnSystem + counts.tokenOnAdmin + counts.integrationRest} HTTP requests: anonymous ${counts.anonymous}, staff on system routes ${counts.staffOnSystem}, API token and integration account on admin routes ${counts.tokenOnAdmin}, integration account on REST ${counts.integrationRest}`);
   });
 });
 
