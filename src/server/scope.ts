@@ -90,17 +90,13 @@ export async function currentScope(strapi: Core.Strapi): Promise<UserScope | nul
 export const outOfScopeError = (message = '超出管辖范围：只能查看和维护本辖区（本校）的记录') =>
   new errors.PolicyError(message, { code: 'OUT_OF_SCOPE' });
 
-/**
- * Throws 403 unless the caller may write a record with these scope columns. `ownSideOnly`:
- * a two-sided record (a change request) whose type is not a transfer-in must be inside the
- * caller's scope on the student's side, not merely on the receiving side.
- */
-export async function assertWritable(strapi: Core.Strapi, uid: string, rows: Array<Record<string, any> | null | undefined>, opts: { ownSideOnly?: boolean } = {}) {
+/** Throws 403 OUT_OF_SCOPE unless the caller may write records with these scope columns. */
+export async function assertWritable(strapi: Core.Strapi, uid: string, rows: Array<Record<string, any> | null | undefined>) {
   const scope = await currentScope(strapi);
   if (scope === null) return;
   if (scope === 'none') throw outOfScopeError();
   for (const row of rows) {
     if (!row) continue;
-    if (opts.ownSideOnly ? !isInScope(scope, row) : !inScope(uid, scope, row)) throw outOfScopeError();
+    if (!inScope(uid, scope, row)) throw outOfScopeError();
   }
 }

@@ -30,7 +30,6 @@ import { KEY_FIELDS } from '../domain/student-fields';
 
 type Data = Record<string, any>;
 const LABELS = labelTable();
-const SCOPE_KEYS: readonly string[] = SCOPE_COLUMNS;
 
 const isPostgres = (strapi: Core.Strapi) => String((strapi.db as any).dialect?.client ?? strapi.db.config?.connection?.client ?? '').includes('postgres');
 
@@ -52,7 +51,6 @@ export function checkCodes(strapi: Core.Strapi, uid: string, data: Data, prefix 
   }
 }
 
-const stripScope = (data: Data) => { for (const k of SCOPE_KEYS) delete data[k]; };
 
 async function existingRow(strapi: Core.Strapi, uid: string, documentId: string | undefined, populate?: any) {
   if (!documentId) return null;
@@ -61,7 +59,6 @@ async function existingRow(strapi: Core.Strapi, uid: string, documentId: string 
 
 // ---------------------------------------------------------------- authority
 async function authorityRule(strapi: Core.Strapi, data: Data, current: Data | null) {
-  stripScope(data);
   const merged = { ...current, ...data };
   const code = merged.regionCode as string;
   const level = regionLevel(code);
@@ -74,7 +71,6 @@ async function authorityRule(strapi: Core.Strapi, data: Data, current: Data | nu
 
 // ---------------------------------------------------------------- school
 async function schoolRule(strapi: Core.Strapi, data: Data, current: Data | null) {
-  stripScope(data);
   const merged = { ...current, ...data };
   const parsed = parseSchoolCode(String(merged.code ?? ''));
   if (parsed.category !== merged.category) {
@@ -88,7 +84,6 @@ async function schoolRule(strapi: Core.Strapi, data: Data, current: Data | null)
 
 // ---------------------------------------------------------------- class
 async function classRule(strapi: Core.Strapi, data: Data, current: Data | null) {
-  stripScope(data);
   const ref = relationTarget(data.school);
   const school = ref !== undefined ? await loadRef(strapi, 'api::school.school', ref) : current?.school;
   if (!school) throw fieldError('CLASS_SCHOOL_REQUIRED', '学校', '班级必须属于一所学校');
@@ -156,7 +151,6 @@ export function checkStudentFields(s: Data, rules: { entryAge?: any; today?: Dat
 }
 
 async function studentRule(strapi: Core.Strapi, data: Data, current: Data | null) {
-  stripScope(data);
   delete data.identityKey;
   const cfg = xuejiConfig(strapi);
   if (current?.registrationStatus === 'registered' && !isApplyingCorrection()) checkKeyFieldsUnchanged(data, current);
@@ -274,7 +268,6 @@ async function changeRequestRule(strapi: Core.Strapi, data: Data, current: Data 
 
 // ---------------------------------------------------------------- sub-records
 async function studentSubRecordRule(strapi: Core.Strapi, data: Data, current: Data | null) {
-  stripScope(data);
   const ref = relationTarget(data.student);
   const student = ref !== undefined ? await loadRef(strapi, 'api::student.student', ref) : current?.student;
   if (!student) throw fieldError('STUDENT_REQUIRED', '学生', '请选择学生');
