@@ -24,6 +24,20 @@ export default ({ env }: { env: any }) => ({
     maxFailures: env.int('XUEJI_LOGIN_MAX_FAILURES', 5),
     lockMinutes: env.int('XUEJI_LOGIN_LOCK_MINUTES', 15),
   },
+  // The change engine (src/domain/changes/table.ts holds the types and Anhui's chains).
+  changes: {
+    // Per change type: a variant of the table ('anhui', 'national') or an explicit chain.
+    // XUEJI_TRANSFER_CHAIN=national selects the four-party transfer chain.
+    chains: { '13': env('XUEJI_TRANSFER_CHAIN', 'anhui') },
+    // National calendar: from 1 July no new business for graduating grades until graduation.
+    graduatingFreezeFrom: env('XUEJI_GRADUATING_FREEZE_FROM', '07-01') || null,
+    schoolYearSwitch: '08-01',
+    suspension: { maxMonths: 12, maxPerStage: { compulsory: null, senior: 2 }, maxExtensions: 1 },
+    repeat: { perClassPerYear: 1, schoolPercentPerYear: 1, primaryOnce: true },
+    transferSameGradeOnly: env.bool('XUEJI_TRANSFER_SAME_GRADE_ONLY', false),
+    // Days off and make-up working days not yet in the chinese-days package (YYYY-MM-DD).
+    calendar: { extraHolidays: env.array('XUEJI_EXTRA_HOLIDAYS', []), extraWorkdays: env.array('XUEJI_EXTRA_WORKDAYS', []) },
+  },
   cron: { enabled: env.bool('XUEJI_CRON', true), timezone: 'Asia/Shanghai' },
   demo: {
     // Load the demo province on the first start of an empty, non-production database.

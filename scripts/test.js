@@ -14,7 +14,9 @@ const path = require('path');
 const { startPostgres } = require('./lib/postgres');
 
 const root = path.join(__dirname, '..');
-const reports = path.join(root, '.tmp', 'test-reports');
+// XUEJI_TEST_TMP (default .tmp) keeps two runs on one checkout apart.
+const tmp = process.env.XUEJI_TEST_TMP || '.tmp';
+const reports = path.join(root, tmp, 'test-reports');
 fs.rmSync(reports, { recursive: true, force: true });
 fs.mkdirSync(reports, { recursive: true });
 require('./setup.js');
@@ -61,7 +63,7 @@ const apiEnv = {
   execFileSync(process.execPath, ['-e', "require('@strapi/strapi').compileStrapi().then(()=>process.exit(0),(e)=>{console.error(e);process.exit(1)})"], { cwd: root, stdio: 'inherit' });
 
   if (only !== 'postgres') {
-    const file = path.join('.tmp', 'test-sqlite.db');
+    const file = path.join(tmp, 'test-sqlite.db');
     fs.rmSync(path.join(root, file), { force: true });
     vitest('api-sqlite', 'tests/vitest.api.config.mts', { ...apiEnv, DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: file });
   }

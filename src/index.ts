@@ -8,6 +8,7 @@ import { syncStaffRoles } from './server/staff-roles';
 import { registerMediaScope } from './server/media-scope';
 import { registerPrivateMedia } from './server/media-urls';
 import { registerAccountRoutes } from './server/accounts';
+import { registerChangeRoutes } from './server/changes/http';
 import { syncContentApiPermissions } from './server/content-api-permissions';
 import { applyAdminLabels } from './server/admin-labels';
 import { enforceRouteTable } from './server/route-guard';
@@ -32,6 +33,7 @@ export default {
     await registerScopeConditions(strapi);
     registerMediaScope(strapi);
     registerAccountRoutes(strapi);
+    registerChangeRoutes(strapi);
     registerScopedHomepage(strapi);
     enforceRouteTable(strapi);
     await syncStaffRoles(strapi);

@@ -58,6 +58,12 @@ export const ROUTE_RULES: Rule[] = [
   r(['GET', 'PUT'], /^\/upload\/folders\/:id$/, 'scoped', 'one media folder'),
   r(['GET', 'POST'], /^\/xueji\/accounts$/, 'scoped', 'accounts of the bureau\'s region'),
   r('POST', /^\/xueji\/accounts\/:id\/reset-password$/, 'scoped', 'password reset inside the region'),
+  r(['GET', 'POST'], /^\/xueji\/changes$/, 'scoped', 'change requests: list (the region, both sides) and file (the school)'),
+  r('POST', /^\/xueji\/(changes\/decide|registrations\/submit)$/, 'scoped', 'batch decisions and registration batches (each request checked)'),
+  r('GET', /^\/xueji\/changes\/:documentId$/, 'scoped', 'one change request with its decisions'),
+  r('POST', /^\/xueji\/changes\/:documentId\/(decide|withdraw|resubmit|reverse)$/, 'scoped', 'workflow actions (the engine checks party, step and scope)'),
+  r('GET', /^\/xueji\/notifications$/, 'self', 'own unit\'s to-do list and notices'),
+  r('POST', /^\/xueji\/notifications\/:id\/read$/, 'self', 'mark own notice read'),
   r('GET', /^\/api\/(authorities|schools|school-classes|students|resume-entries|exam-results|evaluations|awards|punishments|change-requests|approvals|audit-logs)(\/:id)?$/, 'scoped', 'REST reads through scoped controllers'),
 
   // ---------------------------------------------------------------- system
@@ -84,7 +90,7 @@ export const ROUTE_RULES: Rule[] = [
   r('*', /^\/i18n\/(ai-localization-jobs|content-manager\/get-fill-from-locale)\/.*$/, 'denied', 'no AI, no localised types'),
   r('*', /^\/api\/(users|users-permissions|content-type-builder|i18n|email|upload)(\/.*)?$/, 'denied', 'system types are not served over REST'),
   r('*', /^\/api\/(connect\/.*|auth\/:provider\/callback|auth\/local\/register|auth\/email-confirmation|auth\/send-email-confirmation)$/, 'denied', 'no open registration, no third-party sign-in'),
-  r('*', /^\/api\/(authorities|schools|school-classes|students|resume-entries|exam-results|evaluations|awards|punishments|change-requests|approvals|audit-logs|staff-scopes)(\/.*)?$/, 'denied', 'REST writes: the admin panel, imports and the change engine write'),
+  r('*', /^\/api\/(authorities|schools|school-classes|students|resume-entries|exam-results|evaluations|awards|punishments|change-requests|approvals|audit-logs|staff-scopes|notifications)(\/.*)?$/, 'denied', 'REST writes: the admin panel, imports and the change engine write'),
 ];
 
 /** The rule for a route (method + path template as registered), or undefined when none covers it. */

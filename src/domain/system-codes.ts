@@ -2,6 +2,8 @@
  * Code sets that are the system's own (not national standards): workflow states, school and
  * class attributes whose national codes are unverified. National sets live in code-tables.ts.
  */
+import { CHANGE_TYPE_CODES } from './changes/table';
+
 export interface CodeItem { code: string; label: string }
 
 export const SYSTEM_CODE_TABLES = {
@@ -54,28 +56,12 @@ export const SYSTEM_CODE_TABLES = {
     { code: '3', label: '记过' },
     { code: '4', label: '留校察看' },
   ],
-  // Numbering after one vendor's change codes (FIELDS.md), not a national standard.
-  changeType: [
-    { code: '11', label: '新生注册' },
-    { code: '12', label: '复学' },
-    { code: '13', label: '转入(省内)' },
-    { code: '14', label: '转入(跨省)' },
-    { code: '21', label: '毕业' },
-    { code: '22', label: '结业' },
-    { code: '23', label: '休学' },
-    { code: '24', label: '退学' },
-    { code: '26', label: '死亡' },
-    { code: '27', label: '转出(跨省)' },
-    { code: '28', label: '辍学' },
-    { code: '29', label: '其他离校' },
-    { code: '33', label: '留级(重读)' },
-    { code: '34', label: '跳级' },
-    { code: '35', label: '批量转学' },
-    { code: '51', label: '关键信息变更' },
-    { code: '52', label: '恢复入学资格' },
-  ],
+  // Numbering after one vendor's change codes (FIELDS.md), not a national standard; declared with
+  // each type's rules in changes/table.ts.
+  changeType: CHANGE_TYPE_CODES,
   changeState: [
     { code: 'pending', label: '审核中' },
+    { code: 'returned', label: '退回修改' },
     { code: 'approved', label: '已通过' },
     { code: 'rejected', label: '已驳回' },
     { code: 'cancelled', label: '已撤回' },

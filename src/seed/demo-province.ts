@@ -21,7 +21,7 @@ import { formalStudentNumber, formatRegionalNumber, jStudentNumber } from '../do
 import { toRegion12 } from '../domain/regions';
 import { identityKeyOf, checkStudentFields, checkCodes } from '../server/write-rules';
 import { COUNTER_TABLE } from '../server/db-constraints';
-import { BulkWriter, dialectOf, schemaOf, timestampValue, type Row } from './bulk';
+import { BulkWriter, dialectOf, schemaOf, timestampValue, metaOf, rowBuilder, linkOf, type Row } from './bulk';
 import { DocumentIds, Rng, Weighted } from './prng';
 import { adultName, childName, chineseNumber, mobile, pickSurname, EMPLOYERS_COMMON, INDUSTRIES, SPECIALTIES, TITLES, type PersonName } from './names';
 import { anhuiCounties, neighbourCounties, DEMO_CITIES, DEMO_COUNTIES, DEMO_PROVINCE, type DemoCounty } from './places';
@@ -147,49 +147,6 @@ const ETHNICITIES = new Weighted<string>([['01', 984], ['03', 10], ['11', 2], ['
 const HEALTH = new Weighted<string>([['1', 970], ['2', 23], ['3', 5], ['4', 2]]);
 
 // ------------------------------------------------------------------------- metadata helpers
-function metaOf(strapi: Core.Strapi, uid: string): any {
-  const meta: any = strapi.db.metadata.get(uid as any);
-  if (!meta) throw new Error(`seed: no metadata for ${uid}`);
-  return meta;
-}
-
-/** Builds table rows from attribute-keyed data: every scalar column, in one fixed key order. */
-function rowBuilder(strapi: Core.Strapi, uid: string) {
-  const meta = metaOf(strapi, uid);
-  const pairs: Array<[string, string]> = [];
-  for (const [attr, def] of Object.entries<any>(meta.attributes)) {
-    if (def.columnName && def.type !== 'relation' && def.type !== 'component' && def.type !== 'media') pairs.push([attr, def.columnName]);
-  }
-  return {
-    table: meta.tableName as string,
-    row(data: Record<string, unknown>): Row {
-      const out: Row = {};
-      for (const [attr, column] of pairs) out[column] = data[attr] === undefined ? null : data[attr];
-      return out;
-    },
-  };
-}
-
-/** A relation's link table: rows (owner id, target id), with order columns when Strapi has them. */
-function linkOf(strapi: Core.Strapi, uid: string, attr: string) {
-  const jt = metaOf(strapi, uid).attributes[attr]?.joinTable;
-  if (!jt) throw new Error(`seed: ${uid}.${attr} has no join table`);
-  const inverseOrder = new Map<number, number>();
-  return {
-    table: jt.name as string,
-    row(from: number, to: number): Row {
-      const r: Row = { [jt.joinColumn.name]: from, [jt.inverseJoinColumn.name]: to };
-      if (jt.orderColumnName) r[jt.orderColumnName] = 1;
-      if (jt.inverseOrderColumnName) {
-        const n = (inverseOrder.get(to) ?? 0) + 1;
-        inverseOrder.set(to, n);
-        r[jt.inverseOrderColumnName] = n;
-      }
-      return r;
-    },
-  };
-}
-
 /** The `_cmps` table of a component attribute. */
 function componentLinkOf(strapi: Core.Strapi, uid: string, attr: string) {
   const def = metaOf(strapi, uid).attributes[attr];

@@ -154,6 +154,10 @@ async function studentRule(strapi: Core.Strapi, data: Data, current: Data | null
   delete data.identityKey;
   const cfg = xuejiConfig(strapi);
   if (current?.registrationStatus === 'registered' && !isApplyingCorrection()) checkKeyFieldsUnchanged(data, current);
+  // Under review by the bureau (新生注册 submitted): the record waits for the decision.
+  if (current?.registrationStatus === 'submitted' && !isSystemWrite()) {
+    throw fieldError('STUDENT_UNDER_REVIEW', '注册状态', '该学生的注册申请正在审核中，审核通过或退回后才能修改');
+  }
   const merged: Data = { ...current, ...data };
   if (data.family === undefined && current?.family) merged.family = current.family;
 

@@ -1,0 +1,55 @@
+/**
+ * The change engine's REST contract (admin JWT, like /xueji/accounts): thin handlers over the
+ * engine service. Refusals: a Chinese message and a stable code, with the status the engine
+ * names (409 CHANGE_CONFLICT, 403 OUT_OF_SCOPE …), never a 500.
+ */
+import type { Core } from '@strapi/strapi';
+import { DomainError } from '../../domain/errors';
+import { STATUS_OF } from '../../api/change-request/services/engine';
+
+const NAMES: Record<number, string> = { 400: 'ValidationError', 403: 'ForbiddenError', 404: 'NotFoundError', 409: 'ConflictError' };
+
+export function registerChangeRoutes(strapi: Core.Strapi): void {
+  const engine = () => strapi.service('api::change-request.engine') as any;
+  const handle = (fn: (ctx: any, caller: any) => Promise<{ status?: number; body: any }>) => async (ctx: any) => {
+    try {
+      const caller = await engine().callerOf(ctx);
+      const out = await fn(ctx, caller);
+      ctx.status = out.status ?? 200;
+      ctx.body = out.body;
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      const status = STATUS_OF[e.code] ?? 400;
+      ctx.status = status;
+      ctx.body = { data: null, error: { status, name: NAMES[status], message: e.message, details: { ...(e.details ?? {}), code: e.code, ...(e.field ? { field: e.field } : {}) } } };
+    }
+  };
+  const body = (ctx: any) => {
+    const b = ctx.request.body;
+    if (!b || typeof b !== 'object' || Array.isArray(b)) throw new DomainError('BODY_INVALID', '请求内容应为 JSON 对象');
+    return b;
+  };
+  const auth = { policies: ['admin::isAuthenticatedAdmin'] };
+  const route = (method: string, path: string, fn: Parameters<typeof handle>[0]) => ({ method, path, handler: handle(fn), config: auth });
+
+  strapi.server.routes({
+    type: 'admin',
+    prefix: '',
+    routes: [
+      route('GET', '/xueji/changes', async (ctx, c) => ({ body: await engine().list(c, ctx.query ?? {}) })),
+      route('POST', '/xueji/changes', async (ctx, c) => ({ status: 201, body: { data: await engine().file(c, body(ctx)) } })),
+      route('POST', '/xueji/changes/decide', async (ctx, c) => {
+        const b = body(ctx);
+        return { body: { data: await engine().decideMany(c, b.ids, b.decision, b.comment) } };
+      }),
+      route('GET', '/xueji/changes/:documentId', async (ctx, c) => ({ body: { data: await engine().get(c, ctx.params.documentId) } })),
+      route('POST', '/xueji/changes/:documentId/decide', async (ctx, c) => ({ body: { data: await engine().decide(c, ctx.params.documentId, body(ctx)) } })),
+      route('POST', '/xueji/changes/:documentId/withdraw', async (ctx, c) => ({ body: { data: await engine().withdraw(c, ctx.params.documentId) } })),
+      route('POST', '/xueji/changes/:documentId/resubmit', async (ctx, c) => ({ body: { data: await engine().resubmit(c, ctx.params.documentId, ctx.request.body ?? {}) } })),
+      route('POST', '/xueji/changes/:documentId/reverse', async (ctx, c) => ({ body: { data: await engine().reverse(c, ctx.params.documentId, body(ctx)) } })),
+      route('POST', '/xueji/registrations/submit', async (ctx, c) => ({ status: 201, body: await engine().submitRegistrations(c, body(ctx)) })),
+      route('GET', '/xueji/notifications', async (ctx, c) => ({ body: await engine().notifications(c, ctx.query ?? {}) })),
+      route('POST', '/xueji/notifications/:id/read', async (ctx, c) => ({ body: { data: await engine().markRead(c, ctx.params.id) } })),
+    ],
+  } as any);
+}
