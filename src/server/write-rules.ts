@@ -15,7 +15,7 @@ import { gradesOfSchool, stageOfGrade, className, schoolYearOf } from '../domain
 import { checkClassCapacity } from '../domain/class-caps';
 import { checkEntryAge } from '../domain/entry-age';
 import { formalStudentNumber, jStudentNumber, formatRegionalNumber } from '../domain/student-number';
-import { IN_SCHOOL_STATUSES } from '../domain/code-tables';
+import { IN_SCHOOL_STATUSES, EXIT_STATUSES } from '../domain/code-tables';
 import { chinaDateOf } from '../domain/dates';
 import { labelTable } from '../domain/content-model';
 import { relationTarget, loadRef } from './relations';
@@ -154,6 +154,10 @@ async function studentRule(strapi: Core.Strapi, data: Data, current: Data | null
   delete data.identityKey;
   const cfg = xuejiConfig(strapi);
   if (current?.registrationStatus === 'registered' && !isApplyingCorrection()) checkKeyFieldsUnchanged(data, current);
+  // A student who has left (毕业, 转出, 退学 …) keeps the record, read-only: changes go through the engine.
+  if (current && EXIT_STATUSES.includes(current.enrollmentStatus) && !isSystemWrite()) {
+    throw fieldError('STUDENT_RECORD_CLOSED', '学籍状态', '该学生已离校，学籍档案只读；如需恢复请办理毕业回退或恢复入学资格');
+  }
   // Under review by the bureau (新生注册 submitted): the record waits for the decision.
   if (current?.registrationStatus === 'submitted' && !isSystemWrite()) {
     throw fieldError('STUDENT_UNDER_REVIEW', '注册状态', '该学生的注册申请正在审核中，审核通过或退回后才能修改');
