@@ -35,6 +35,8 @@ export default ({ env }: { env: any }) => ({
     suspension: { maxMonths: 12, maxPerStage: { compulsory: null, senior: 2 }, maxExtensions: 1 },
     repeat: { perClassPerYear: 1, schoolPercentPerYear: 1, primaryOnce: true },
     transferSameGradeOnly: env.bool('XUEJI_TRANSFER_SAME_GRADE_ONLY', false),
+    // A §15: transfers at term start or end, e.g. [['08-15', '09-30'], ['01-10', '03-10']]; empty: any day.
+    transferWindows: [],
     // Days off and make-up working days not yet in the chinese-days package (YYYY-MM-DD).
     calendar: { extraHolidays: env.array('XUEJI_EXTRA_HOLIDAYS', []), extraWorkdays: env.array('XUEJI_EXTRA_WORKDAYS', []) },
   },

@@ -42,7 +42,8 @@ export class BulkWriter {
   /** The statement sent by `insertAllInBackground`, not yet awaited. */
   private pending: Promise<void> | null = null;
 
-  constructor(readonly trx: any, readonly dialect: Dialect, private readonly schema: string | null) {}
+  /** `idBlock`: ids fetched per sequence call on PostgreSQL (large for the seeder, exact for the change engine). */
+  constructor(readonly trx: any, readonly dialect: Dialect, private readonly schema: string | null, private readonly idBlock = PG_ID_BLOCK) {}
 
   table(name: string): string {
     return this.dialect === 'postgres' && this.schema ? `${q(this.schema)}.${q(name)}` : q(name);
@@ -64,7 +65,7 @@ export class BulkWriter {
     }
     if (state.pool.length - state.at < n) {
       await this.drain(); // one statement at a time on the connection
-      const want = Math.max(PG_ID_BLOCK, n);
+      const want = Math.max(this.idBlock, n);
       const res = await this.trx.raw(
         `SELECT array_agg(nextval(pg_get_serial_sequence(?, 'id'))::int) AS ids FROM generate_series(1, ?)`,
         [this.schema ? `${q(this.schema)}.${q(table)}` : q(table), want]);

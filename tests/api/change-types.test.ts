@@ -123,10 +123,14 @@ describe('every change type through its chain', () => {
   });
 
   it('退学 in senior high; 结业 of a grade by the city (senior high) and 毕业回退', async () => {
-    const senior = await q(SCHOOL).findOne({ where: { countyCode: '340104', category: '34', schoolType: '342' } });
+    // A senior high school of 合肥 (city 340100) whose grade 12 has no request open.
+    const seniors = await q(SCHOOL).findMany({ where: { cityCode: '340100', category: '34' }, orderBy: { code: 'asc' } });
+    const open = new Set((await q('api::change-request.change-request').findMany({ where: { openKey: { $startsWith: 'G:' } }, select: ['openKey'] })).map((r: any) => r.openKey));
+    const senior = seniors.find((x: any) => !open.has(`G:${x.code}:12`));
     const api = await account(`change-senior-${senior.code}@xueji.demo`, 'school', senior.code);
+    const county = await account(`change-county-${senior.countyCode}@xueji.demo`, 'county', senior.countyCode);
     const [s] = await freeStudents(senior.code, { grade: 11 });
-    await through(api, { type: '24', student: s.documentId, reason: '本人申请退学' }, [await demo('county')]);
+    await through(api, { type: '24', student: s.documentId, reason: '本人申请退学' }, [county]);
     expect(await status(s.id)).toBe('09');
 
     const inGrade = await q(STUDENT).count({ where: { schoolCode: senior.code, grade: 12, enrollmentStatus: '01', registrationStatus: 'registered' } });
@@ -135,7 +139,7 @@ describe('every change type through its chain', () => {
     expect(req.steps.map((x: any) => [x.level, x.code])).toEqual([['from-city', '340100']]);
     expect(await q(STUDENT).count({ where: { schoolCode: senior.code, grade: 12, enrollmentStatus: '07' } })).toBeGreaterThanOrEqual(inGrade);
     const grad = await q(STUDENT).findOne({ where: { schoolCode: senior.code, grade: 12, enrollmentStatus: '07' } });
-    await through(api, { type: '36', student: grad.documentId, reason: '补考通过后返校' }, [await demo('county')]);
+    await through(api, { type: '36', student: grad.documentId, reason: '补考通过后返校' }, [county]);
     expect(await status(grad.id)).toBe('01');
   });
 

@@ -59,6 +59,8 @@ describe('in-province transfer, Anhui chain (receiving school → receiving coun
     expect(req.steps[0].due).toBe(addWorkingDays(today(), 15).date);
     // The receiving side learns name, school and grade only.
     expect(Object.keys(req.student).sort()).toEqual(['documentId', 'grade', 'name']);
+    expect(req.fromClass).toBeNull();
+    expect(req.fromSchool.code).toBe(A.code);
 
     // Both sides are told: the receiving county has a to-do, the sending school a notice.
     const countyB = await account(COUNTY_B, 'county', '340123');

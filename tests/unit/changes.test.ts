@@ -770,3 +770,15 @@ describe('fixes found by review of the rules', () => {
     expect(errorOf(() => checkPreconditions(changeTypeOf('28'), facts({ today: '2026-13-40', student: student({ grade: 9 }) })))?.code).toBe('DATE_INVALID');
   });
 });
+
+describe('transfer windows (A §15, when configured)', () => {
+  const windows: Array<[string, string]> = [['08-15', '09-30'], ['12-20', '03-10']];
+  const t = (today: string, payload?: Record<string, unknown>) => facts({ today, payload, target: { schoolCode: TO.schoolCode!, classGrade: 8 } });
+  it('inside a window (also one that spans the new year) any transfer; outside only for hardship', () => {
+    expect(refusals('13', t('2026-09-01'), { transferWindows: windows })).toEqual([]);
+    expect(refusals('13', t('2027-01-05'), { transferWindows: windows })).toEqual([]);
+    expect(refusals('13', t('2026-11-02'), { transferWindows: windows })).toEqual(['TRANSFER_OUT_OF_WINDOW']);
+    expect(refusals('13', t('2026-11-02', { hardship: true }), { transferWindows: windows })).toEqual([]);
+    expect(refusals('13', t('2026-11-02'))).toEqual([]);
+  });
+});

@@ -20,6 +20,8 @@ export interface ChangeRules {
   schoolYearSwitch?: string;
   suspension?: { maxMonths?: number; maxPerStage?: Partial<Record<'compulsory' | 'senior', number | null>>; maxExtensions?: number };
   repeat?: { perClassPerYear?: number; schoolPercentPerYear?: number; primaryOnce?: boolean };
+  /** A §15: transfers at term start or end ([from, to] as MM-DD, inclusive); mid-term only for hardship. Empty: any day. */
+  transferWindows?: Array<[string, string]>;
   /** Henan: transfers only into the same grade. */
   transferSameGradeOnly?: boolean;
   calendar?: CalendarOverrides;
@@ -31,6 +33,7 @@ export const DEFAULT_RULES: Required<Omit<ChangeRules, 'chains' | 'calendar'>> =
   suspension: { maxMonths: 12, maxPerStage: { compulsory: null, senior: 2 }, maxExtensions: 1 },
   repeat: { perClassPerYear: 1, schoolPercentPerYear: 1, primaryOnce: true },
   transferSameGradeOnly: false,
+  transferWindows: [],
 };
 
 const err = (code: string, message: string, details?: Record<string, unknown>) => new DomainError(code, message, undefined, details);
@@ -198,6 +201,15 @@ export function checkPreconditions(spec: ChangeTypeSpec, f: FilingFacts, rules: 
       case 'notSameDistrict':
         if (isCompulsory(stage) && f.target?.sameDistrict) out.push(err('TRANSFER_SAME_DISTRICT', '义务教育阶段同一学区内的学校之间不能转学'));
         break;
+      case 'transferWindow': {
+        const windows = r.transferWindows ?? [];
+        const day = mmdd(f.today);
+        const open = !windows.length || windows.some(([a, b]) => (a <= b ? day >= a && day <= b : day >= a || day <= b));
+        if (!open && f.payload?.hardship !== true) {
+          out.push(err('TRANSFER_OUT_OF_WINDOW', `转学在学期初或学期末办理（${windows.map(([a, b]) => `${a}至${b}`).join('、')}）；学期中仅限特殊困难，请注明 hardship`));
+        }
+        break;
+      }
       case 'sameGradeTarget':
         if (r.transferSameGradeOnly && st && f.target?.classGrade !== undefined && f.target.classGrade !== st.grade) {
           out.push(err('TRANSFER_GRADE_MISMATCH', `只能转入同一年级（学生现为 ${st.grade} 年级）`));

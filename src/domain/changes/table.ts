@@ -29,8 +29,9 @@ export const CHANGE_TYPES: readonly ChangeTypeSpec[] = [
       anhui: [s('to-county', 15), s('from-county', 5)],
       national: [s('to-county', 10), s('from-school', 10), s('from-county', 10)],
     },
-    requires: ['registered', 'notSuspended', 'inSchool', 'otherSchool', 'notSameDistrict', 'sameGradeTarget'],
+    requires: ['registered', 'notSuspended', 'inSchool', 'otherSchool', 'notSameDistrict', 'sameGradeTarget', 'transferWindow'],
     proofs: { required: true, what: '户口簿、劳动合同或营业执照等证明材料' },
+    payload: [{ key: 'hardship', label: '特殊困难（学期中转学）', kind: 'boolean' }],
     target: 'school-and-class', effect: { kind: 'transfer' }, reversible: true,
   },
   {

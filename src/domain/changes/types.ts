@@ -27,6 +27,7 @@ export type Precondition =
   | 'inSchool'              // enrollment status 在校
   | 'suspended'             // 休学
   | 'notSuspended'          // a suspended student cannot transfer (AP §12)
+  | 'transferWindow'        // at term start or end, mid-term only for hardship (A §15), when configured
   | 'exited'                // left without finishing (辍学, 退学, 其他离校): may be restored
   | 'graduated'             // 毕业 or 结业
   | 'notGraduatingGrade'

@@ -42,7 +42,7 @@ export async function sqlOf(strapi: Core.Strapi): Promise<Sql> {
   const meta = (uid: string): any => strapi.db.metadata.get(uid as any);
   return {
     strapi, knex, dialect,
-    writer: new BulkWriter(knex, dialect, schema),
+    writer: new BulkWriter(knex, dialect, schema, 0), // exactly the ids a decision needs
     table: (uid) => meta(uid).tableName,
     col: (uid, attr) => meta(uid).attributes[attr]?.columnName ?? attr,
     link(uid, attr) {

@@ -12,7 +12,7 @@ import type { Core } from '@strapi/strapi';
 import { DomainError } from '../../../domain/errors';
 import { chinaDateOf, formatCalendarDate } from '../../../domain/dates';
 import { stageOfGrade, isInitialGrade } from '../../../domain/grades';
-import { SCOPE_COLUMNS, TO_SIDE_COLUMNS, scopeColumnsOfSchool, scopeColumnOf, type UserScope } from '../../../domain/scope';
+import { SCOPE_COLUMNS, TO_SIDE_COLUMNS, scopeColumnsOfSchool, scopeColumnOf, isInScope, type UserScope } from '../../../domain/scope';
 import { maskRecord, maskName } from '../../../domain/masking';
 import { normalizeIdNumber } from '../../../domain/id-card';
 import { KEY_FIELDS, STUDENT_FIELDS } from '../../../domain/student-fields';
@@ -100,6 +100,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     }
     const today = todayOf(new Date());
     const cur = steps[row.currentStep ?? 0];
+    // Until a transfer is approved the receiving side learns name, school and grade only.
+    const fromSide = caller.superAdmin || (!!caller.scope && isInScope(caller.scope, row));
+    const showFromClass = fromSide || row.state === 'approved';
     return {
       documentId: row.documentId, type: row.type, typeLabel: spec?.label, state: row.state, stateLabel: STATE_LABELS[row.state as keyof typeof STATE_LABELS],
       currentStep: row.currentStep ?? 0,
@@ -115,7 +118,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       grade: row.grade ?? null,
       fromSchool: row.fromSchool ? { code: row.fromSchool.code, name: row.fromSchool.name } : null,
       toSchool: row.toSchool ? { code: row.toSchool.code, name: row.toSchool.name } : null,
-      fromClass: row.fromClass ? { documentId: row.fromClass.documentId, name: row.fromClass.name } : null,
+      fromClass: row.fromClass && showFromClass ? { documentId: row.fromClass.documentId, name: row.fromClass.name } : null,
       toClass: row.toClass ? { documentId: row.toClass.documentId, name: row.toClass.name } : null,
       reason: row.reason, payload, pledge: row.pledge ?? null,
       filer: { name: row.filerName, level: row.filerLevel, code: row.filerCode },
