@@ -9,7 +9,9 @@
  * it carries the demo mark and --reset is given, and the reset is confirmed — by typing the
  * database name (or `yes`) at the prompt, which shows the database and its row counts, or by
  * --yes. --reset deletes the rows of every content type the seed writes (component rows before
- * their owners, link tables, and the 地区学号 / J-number counters). Refusals exit with 2.
+ * their owners, link tables, notifications, the demo's uploads, and the 地区学号 / J-number
+ * counters); the change requests in flight are then filed through the change engine
+ * (src/seed/demo-changes.ts). Refusals exit with 2.
  * --no-compile boots the already compiled dist/ as is.
  */
 import path from 'path';
@@ -17,6 +19,7 @@ import readline from 'readline';
 import { compileStrapi, createStrapi } from '@strapi/strapi';
 import type { Core } from '@strapi/strapi';
 import { seedDemo } from '../src/seed/demo-province';
+import { seedDemoChanges, DEMO_FILE_PREFIX } from '../src/seed/demo-changes';
 import { confirmationAccepted, decideSeed, describeDatabase, REFUSAL } from '../src/seed/demo-guard';
 import { countRows, readDemoMark, writeDemoMark, type DatabaseCounts } from '../src/seed/demo-mark';
 import { COUNTER_TABLE } from '../src/server/db-constraints';
@@ -58,7 +61,7 @@ const showCounts = (c: DatabaseCounts) =>
 
 /** Content types the seed writes, owners last. Sub-records are emptied too (they point at students). */
 const SEEDED = [
-  'api::approval.approval', 'api::change-request.change-request', 'api::resume-entry.resume-entry',
+  'api::notification.notification', 'api::approval.approval', 'api::change-request.change-request', 'api::resume-entry.resume-entry',
   'api::exam-result.exam-result', 'api::evaluation.evaluation', 'api::award.award', 'api::punishment.punishment',
   'api::student.student', 'api::school-class.school-class', 'api::school.school', 'api::authority.authority',
 ];
@@ -70,7 +73,7 @@ async function reset(strapi: Core.Strapi): Promise<void> {
     const fileMorph: any = strapi.db.metadata.has('plugin::upload.file')
       ? (strapi.db.metadata.get('plugin::upload.file') as any).attributes.related?.joinTable
       : undefined;
-    for (const uid of SEEDED) {
+    for (const uid of SEEDED.filter((u) => strapi.db.metadata.has(u as any))) {
       const meta: any = strapi.db.metadata.get(uid as any);
       for (const [, attr] of Object.entries<any>(meta.attributes)) {
         if (attr.type !== 'relation') continue;
@@ -104,6 +107,11 @@ async function reset(strapi: Core.Strapi): Promise<void> {
     if (postgres) await trx.raw(`TRUNCATE ${unique.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`);
     else for (const t of unique) await trx.raw(`DELETE FROM "${t}"`);
     await trx.raw(`DELETE FROM "${COUNTER_TABLE}" WHERE "key" LIKE 'R:%' OR "key" LIKE 'J:%'`);
+    // The demo's proof and photo uploads (their links went with the rows above).
+    if (strapi.db.metadata.has('plugin::upload.file')) {
+      const files = (strapi.db.metadata.get('plugin::upload.file') as any).tableName;
+      await trx.raw(`DELETE FROM "${files}" WHERE "hash" LIKE ?`, [`${DEMO_FILE_PREFIX}%`]);
+    }
   });
 }
 
@@ -163,6 +171,9 @@ async function main() {
         }
       },
     });
+    // Requests in flight through the change engine (as the demo logins where they exist already;
+    // on a new database they are created at the next start).
+    summary.changeRequests = await seedDemoChanges(strapi, { seed: args.seed });
     const perSecond = summary.seconds > 0 ? Math.round(summary.students / summary.seconds) : summary.students;
     const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     await writeDemoMark(strapi, { seed: args.seed, students: summary.students, at: new Date().toISOString(), by: 'seed-script' });

@@ -3,7 +3,8 @@
  * (DESIGN "Bulk paths are set-based"): 安徽省教育厅 → 合肥市, 芜湖市 → 蜀山区, 肥西县, 镜湖区,
  * 南陵县; schools of every kind (小学, 初中, 高中, 九年一贯制, 完全中学, a 学区中心校 with
  * 教学点); classes as cohorts; students with the whole national field set and two family
- * members; a few change requests in flight.
+ * members. The change requests in flight are filed afterwards through the change engine, once the
+ * demo logins exist (src/seed/demo-changes.ts).
  *
  * Rows satisfy the same rules as the Document Service write path (server/write-rules.ts):
  * valid and unique ID numbers, identity keys, G/J student numbers, 地区学号 unique per county and
@@ -32,6 +33,7 @@ export interface Summary {
   classes: number;
   students: number;
   familyMembers: number;
+  /** Filed by `seedDemoChanges` (src/seed/demo-changes.ts) after the seed; 0 here. */
   changeRequests: number;
   seconds: number;
 }
@@ -48,7 +50,6 @@ const UID = {
   school: 'api::school.school',
   cls: 'api::school-class.school-class',
   student: 'api::student.student',
-  change: 'api::change-request.change-request',
   member: 'family.member',
 } as const;
 
@@ -222,7 +223,6 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
   const classRows = rowBuilder(strapi, UID.cls);
   const studentRows = rowBuilder(strapi, UID.student);
   const memberRows = rowBuilder(strapi, UID.member);
-  const changeRows = rowBuilder(strapi, UID.change);
   const authorityParent = linkOf(strapi, UID.authority, 'parent');
   const schoolAuthority = linkOf(strapi, UID.school, 'authority');
   const schoolCentral = linkOf(strapi, UID.school, 'centralSchool');
@@ -230,13 +230,6 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
   const studentClass = linkOf(strapi, UID.student, 'schoolClass');
   const studentSchool = linkOf(strapi, UID.student, 'school');
   const studentFamily = componentLinkOf(strapi, UID.student, 'family');
-  const changeLinks = {
-    student: linkOf(strapi, UID.change, 'student'),
-    fromSchool: linkOf(strapi, UID.change, 'fromSchool'),
-    toSchool: linkOf(strapi, UID.change, 'toSchool'),
-    fromClass: linkOf(strapi, UID.change, 'fromClass'),
-    toClass: linkOf(strapi, UID.change, 'toClass'),
-  };
 
   const summary: Summary = { authorities: 0, schools: 0, classes: 0, students: 0, familyMembers: 0, changeRequests: 0, seconds: 0 };
 
@@ -401,7 +394,6 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
       counters.set(key, n);
       return n;
     };
-    const candidates: Array<{ id: number; documentId: string; name: string; cls: ClassPlan }> = [];
     let students: Row[] = [];
     let members: Row[] = [];
     let cmps: Row[] = [];
@@ -557,9 +549,6 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
         cmps.push(studentFamily.row(id, m1, 1), studentFamily.row(id, m2, 2));
         links1.push(studentClass.row(id, cls.id));
         links2.push(studentSchool.row(id, s.id));
-        if (candidates.length < 400 && (s.idx === 0 ? seat === 3 && cls.number === 1 : rng.chance(Math.min(0.2, 300 / Math.max(1, total)))) && !guardianFiled) {
-          candidates.push({ id, documentId, name: child.name, cls });
-        }
       }
       if (students.length >= BATCH) await flush();
     }
@@ -568,9 +557,6 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
 
     // Counters continue after the seed (地区学号 per county and year, J numbers per region and day).
     await saveCounters(w, counters);
-
-    // ---------------------------------------------------------------- change requests in flight
-    summary.changeRequests = await seedChangeRequests({ w, rng, docIds, stamp, dialect, now, candidates, classes, changeRows, changeLinks });
   });
 
   // Fresh statistics after a bulk load (PostgreSQL also VACUUM: visibility map for index-only scans).
@@ -603,79 +589,4 @@ async function saveCounters(w: BulkWriter, counters: Map<string, number>): Promi
       `ON CONFLICT ("key") DO UPDATE SET "value" = CASE WHEN excluded."value" > ${table}."value" THEN excluded."value" ELSE ${table}."value" END`,
       chunk.flat());
   }
-}
-
-interface ChangeContext {
-  w: BulkWriter;
-  rng: Rng;
-  docIds: DocumentIds;
-  stamp: Record<string, unknown>;
-  dialect: ReturnType<typeof dialectOf>;
-  now: Date;
-  candidates: Array<{ id: number; documentId: string; name: string; cls: ClassPlan }>;
-  classes: ClassPlan[];
-  changeRows: ReturnType<typeof rowBuilder>;
-  changeLinks: Record<'student' | 'fromSchool' | 'toSchool' | 'fromClass' | 'toClass', ReturnType<typeof linkOf>>;
-}
-
-/** About 20 pending requests: 转入 (13), 休学 (23), 关键信息变更 (51, payload = corrected fields). */
-async function seedChangeRequests(x: ChangeContext): Promise<number> {
-  const { w, rng, now, candidates, classes } = x;
-  if (!candidates.length) return 0;
-  const plan = ['13', '23', '51', '13', '23', '51', '13', '13', '23', '51', '13', '23', '51', '13', '23', '51', '13', '23', '51', '13'];
-  const chosen = new Set<number>();
-  const picks: typeof candidates = [];
-  // Demo school first (its registrar sees requests at once), then the rest of the province.
-  for (const c of candidates) if (c.cls.school.idx === 0 && picks.length < 4) { picks.push(c); chosen.add(c.id); }
-  const rest = candidates.filter((c) => !chosen.has(c.id));
-  while (picks.length < plan.length && rest.length) picks.push(rest.splice(rng.int(0, rest.length - 1), 1)[0]);
-
-  const rows: Row[] = [];
-  const links: Record<string, Row[]> = { student: [], fromSchool: [], toSchool: [], fromClass: [], toClass: [] };
-  const ids = await w.takeIds(x.changeRows.table, picks.length);
-  picks.forEach((p, i) => {
-    const type = plan[i];
-    const id = ids[i];
-    const from = p.cls.school;
-    const submitted = new Date(now.getTime() - rng.int(1, 9) * DAY - rng.int(0, 8 * 3600) * 1000);
-    const due = new Date(submitted.getTime() + 14 * DAY);
-    const data: Record<string, any> = {
-      id, documentId: x.docIds.next(), type, state: 'pending', currentStep: 0, payload: null,
-      submittedAt: timestampValue(x.dialect, submitted), dueDate: isoDay(Date.UTC(due.getFullYear(), due.getMonth(), due.getDate())),
-      openKey: p.documentId, ...from.scope, toProvinceCode: null, toCityCode: null, toCountyCode: null, toSchoolCode: null, ...x.stamp,
-    };
-    links.student.push(x.changeLinks.student.row(id, p.id));
-    links.fromSchool.push(x.changeLinks.fromSchool.row(id, from.id));
-    links.fromClass.push(x.changeLinks.fromClass.row(id, p.cls.id));
-    if (type === '13') {
-      const targets = classes.filter((c) => c.grade === p.cls.grade && c.school !== from && c.school.kind !== 'point' && c.school.county !== from.county);
-      const to = targets.length ? rng.pick(targets) : undefined;
-      if (to) {
-        Object.assign(data, {
-          toProvinceCode: to.school.scope.provinceCode, toCityCode: to.school.scope.cityCode,
-          toCountyCode: to.school.scope.countyCode, toSchoolCode: to.school.scope.schoolCode,
-          reason: `随父母工作调动迁居${to.school.county.cityName}${to.school.county.name}，申请转入${to.school.name}就读。`,
-        });
-        links.toSchool.push(x.changeLinks.toSchool.row(id, to.school.id));
-        links.toClass.push(x.changeLinks.toClass.row(id, to.id));
-      } else {
-        data.type = '23';
-      }
-    }
-    if (data.type === '23') {
-      data.reason = rng.pick([
-        '因病需住院治疗并居家休养，申请休学一年（附二级以上医院诊断证明）。',
-        '骨折术后需长期康复，申请休学一学期（附医院诊断证明）。',
-      ]);
-    }
-    if (type === '51') {
-      const corrected = p.name.length > 2 ? p.name.slice(0, -1) + rng.pick(['琳', '瑾', '昕', '睿']) : p.name + rng.pick(['宇', '然']);
-      data.payload = { name: corrected };
-      data.reason = `学生姓名登记有误（原登记为“${p.name}”），依据户口簿更正为“${corrected}”。`;
-    }
-    rows.push(x.changeRows.row(data));
-  });
-  await w.insert(x.changeRows.table, rows);
-  for (const [attr, list] of Object.entries(links)) await w.insert(x.changeLinks[attr as keyof typeof x.changeLinks].table, list);
-  return rows.length;
 }

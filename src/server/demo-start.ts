@@ -1,12 +1,14 @@
 /**
  * Demo database at start (rules in src/seed/demo-guard.ts, `decideStart`): the first start of an
  * empty, non-production database loads the demo province, marks the database as a demo database
- * (src/seed/demo-mark.ts) and creates one login per role level; later starts of that marked
+ * (src/seed/demo-mark.ts), creates one login per role level and then files the demo's change
+ * requests through the change engine (src/seed/demo-changes.ts); later starts of that marked
  * database re-ensure the logins. A database that was not seeded as demo never gets demo logins
  * (their passwords are published). Production never gets demo accounts or passwords.
  */
 import type { Core } from '@strapi/strapi';
-import { seedDemo } from '../seed/demo-province';
+import { seedDemo, type Summary } from '../seed/demo-province';
+import { seedDemoChanges } from '../seed/demo-changes';
 import { decideStart, type StartAction } from '../seed/demo-guard';
 import { countRows, readDemoMark, writeDemoMark } from '../seed/demo-mark';
 import { ensureDemoAccounts, DEMO_ACCOUNTS } from './demo-accounts';
@@ -26,14 +28,19 @@ export async function loadDemoOnFirstStart(strapi: Core.Strapi): Promise<StartAc
     strapi.log.info('[xueji] 数据库不是示范数据库（已有数据、无示范标记）：不载入示范数据，不创建示范账号。 (not a demo database: no demo data, no demo logins)');
     return action;
   }
+  const t0 = Date.now();
+  let summary: Summary | null = null;
   if (action === 'seed') {
-    const t0 = Date.now();
-    const students = Number(cfg.demo.students);
-    const summary = await seedDemo(strapi, { students, seed: DEMO_SEED });
+    summary = await seedDemo(strapi, { students: Number(cfg.demo.students), seed: DEMO_SEED });
     await writeDemoMark(strapi, { seed: DEMO_SEED, students: summary.students, at: new Date().toISOString(), by: 'start' });
-    strapi.log.info(`[xueji] 示范数据已载入：${JSON.stringify(summary)}，用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`);
   }
   await ensureDemoAccounts(strapi);
+  if (summary) {
+    // Requests in flight are filed through the change engine once the demo logins exist, so
+    // school@ finds its own requests and the bureaus' logins find theirs in their to-do.
+    summary.changeRequests = await seedDemoChanges(strapi, { seed: DEMO_SEED });
+    strapi.log.info(`[xueji] 示范数据已载入：${JSON.stringify(summary)}，用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`);
+  }
   const url = `${strapi.config.get('server.url') || `http://localhost:${strapi.config.get('server.port')}`}/admin`;
   const lines = DEMO_ACCOUNTS.map((a) => `  ${a.roleName.padEnd(10, '　')} ${a.email.padEnd(30)} ${a.password}  (${a.scopeLabel})`);
   strapi.log.info(`\n[xueji] 管理后台：${url}\n[xueji] 示范账号：\n${lines.join('\n')}\n`);

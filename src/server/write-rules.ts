@@ -398,7 +398,22 @@ const scopedLinkKeys = (strapi: Core.Strapi, uid: string, keys: string[]) => {
   return keys.filter((k) => isScopedTarget(targetOfAttr(attrs[k])));
 };
 
-async function verifyStored(strapi: Core.Strapi, uid: string, documentId: string | undefined, touched: string[], held: Map<string, Set<number>>, system: boolean) {
+/** To-one links (relations and single media) a write names: key → the record it must end up linked to. */
+function namedLinks(strapi: Core.Strapi, uid: string, data: Data): Map<string, NonNullable<ReturnType<typeof relationTarget>> | null> {
+  const attrs: any = strapi.getModel(uid as any)?.attributes ?? {};
+  const out = new Map<string, any>();
+  for (const [key, attr] of Object.entries<any>(attrs)) {
+    if (!(key in data)) continue;
+    const single = (attr.type === 'relation' && /^(manyToOne|oneToOne)$/.test(attr.relation)) || (attr.type === 'media' && !attr.multiple);
+    const t = targetOfAttr(attr);
+    if (!single || !t || !(t.startsWith('api::') || t === FILE_UID)) continue; // ours (createdBy is Strapi's)
+    const ref = relationTarget(data[key]);
+    if (ref !== undefined) out.set(key, ref);
+  }
+  return out;
+}
+
+async function verifyStored(strapi: Core.Strapi, uid: string, documentId: string | undefined, touched: string[], held: Map<string, Set<number>>, system: boolean, named: Map<string, any> = new Map()) {
   if (!documentId || !storedCheck.enabled) return;
   const attrs: any = strapi.getModel(uid as any)?.attributes ?? {};
   const populate: Data = {};
@@ -408,6 +423,22 @@ async function verifyStored(strapi: Core.Strapi, uid: string, documentId: string
   }
   const row = await strapi.db.query(uid as any).findOne({ where: { documentId }, populate });
   if (!row) return;
+  // A link the write named must be the one stored: Strapi ignores some shapes (e.g. `connect` on
+  // a single media field that is already set), which would otherwise answer 200 and change nothing.
+  for (const [key, ref] of named) {
+    const stored = row[key];
+    const ok = ref === null ? !stored : !!stored && ((ref.id !== undefined && Number(ref.id) === stored.id) || (ref.documentId !== undefined && ref.documentId === stored.documentId));
+    if (!ok) {
+      if (ref && !system) {
+        // Naming another region's record is refused as such, whether or not Strapi linked it.
+        const t = targetOfAttr((strapi.getModel(uid as any) as any).attributes[key]);
+        const target = t ? await strapi.db.query(t as any).findOne({ where: ref.id !== undefined ? { id: ref.id } : { documentId: ref.documentId } }) : null;
+        const scope = await currentScope(strapi);
+        if (target && scope && scope !== 'none' && isScopedTarget(t) && !inScope(t!, scope, target)) throw outOfScopeError();
+      }
+      throw mismatch(`${LABELS[uid]?.[key] ?? key}未按提交保存，请只选择一项后重试`);
+    }
+  }
   const expected = await expectedColumns(strapi, uid, row);
   if (expected) for (const c of SCOPE_COLUMNS) if (norm(row[c]) !== norm(expected[c])) throw mismatch(`范围列 ${c}`);
   if (system) return;
@@ -503,9 +534,10 @@ async function guardedWrite(strapi: Core.Strapi, ctx: any, next: () => Promise<a
   if (entry?.finalize) await withDomainErrors(() => entry.finalize!(strapi, data, current, facts));
   ctx.params.data = data;
   const touched = Object.keys(data);
+  const named = namedLinks(strapi, uid, data);
   const held = current ? await linkedIds(strapi, uid, current.documentId, scopedLinkKeys(strapi, uid, touched)) : new Map();
   const result = await next();
-  await verifyStored(strapi, uid, result?.documentId ?? ctx.params?.documentId, touched, held, system);
+  await verifyStored(strapi, uid, result?.documentId ?? ctx.params?.documentId, touched, held, system, named);
   return result;
 }
 

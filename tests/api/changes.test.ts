@@ -295,6 +295,26 @@ describe('rules of SPEC §4 and §8', () => {
   });
 });
 
+describe('deadlines', () => {
+  it('a step past its due working day is flagged overdue and found by ?overdue=true', async () => {
+    const [s] = await freeStudents(A.code, { grade: 2 });
+    const school = await demo('school');
+    const req = await file(school, { type: '29', student: s.documentId, reason: '随家长出国' });
+    const county = await demo('county');
+    const now = await county.get(`/xueji/changes?box=todo&overdue=true&pageSize=200`);
+    expect(now.body.data.map((r: any) => r.documentId)).not.toContain(req.documentId);
+    const restore = await withRules({ today: addWorkingDays(req.steps[0].due, 1).date });
+    try {
+      const later = await county.get(`/xueji/changes?box=todo&overdue=true&pageSize=200`);
+      const item = later.body.data.find((r: any) => r.documentId === req.documentId);
+      expect(item?.overdue).toBe(true);
+    } finally {
+      restore();
+    }
+    await school.post(`/xueji/changes/${req.documentId}/withdraw`);
+  });
+});
+
 describe('graduation of a whole grade and 异动纠错', () => {
   it('refused while a request of the grade is open; approved by the county set-based; reversed by the county', async () => {
     const school = await demo('school');

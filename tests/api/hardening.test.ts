@@ -34,8 +34,8 @@ beforeAll(async () => {
   foreign = await q('api::school.school').findOne({ where: { countyCode: '340202', category: '21' }, orderBy: { code: 'asc' } });
   ownClass = await q(CLASS).findOne({ where: { schoolCode: own.code, grade: 1 }, orderBy: { number: 'asc' } });
   foreignClass = await q(CLASS).findOne({ where: { schoolCode: foreign.code, grade: 1 }, orderBy: { number: 'asc' } });
-  ownStudent = await q(STUDENT).findOne({ where: { schoolCode: own.code, registrationStatus: 'registered', idIsGuardians: false }, orderBy: { id: 'desc' } });
-  foreignStudent = await q(STUDENT).findOne({ where: { schoolCode: foreign.code, registrationStatus: 'registered', idIsGuardians: false }, orderBy: { id: 'desc' } });
+  ownStudent = await q(STUDENT).findOne({ where: { schoolCode: own.code, registrationStatus: 'registered', enrollmentStatus: '01', idIsGuardians: false }, orderBy: { id: 'desc' } });
+  foreignStudent = await q(STUDENT).findOne({ where: { schoolCode: foreign.code, registrationStatus: 'registered', enrollmentStatus: '01', idIsGuardians: false }, orderBy: { id: 'desc' } });
   await strapi.documents(STUDENT).update({ documentId: foreignStudent.documentId, data: { specialty: '书法' } }); // an audit row exists
 });
 

@@ -176,7 +176,7 @@ describe('records can be given only files of the caller’s scope', () => {
   it('a school cannot attach another county’s file as a student photo, but can attach its own', async () => {
     const theirs = await upload(OTHER_EMAIL, 'attach-theirs.png', makePng(8, 8, [7, 7, 7]), OTHER_PASSWORD);
     const mine = await upload('school@xueji.demo', 'attach-mine.png');
-    const student = await strapi.db.query('api::student.student').findOne({ where: { schoolCode }, orderBy: { id: 'desc' }, populate: { photo: true } });
+    const student = await strapi.db.query('api::student.student').findOne({ where: { schoolCode, enrollmentStatus: '01', registrationStatus: { $in: ['registered', 'draft'] } }, orderBy: { id: 'desc' }, populate: { photo: true } });
     // A draft student: key fields (the photo among them) are not locked yet.
     await strapi.db.query('api::student.student').update({ where: { id: student.id }, data: { registrationStatus: 'draft' } });
     const api = await asAdmin('school@xueji.demo');
@@ -188,6 +188,15 @@ describe('records can be given only files of the caller’s scope', () => {
       expect(after.photo?.id ?? null).toBe(student.photo?.id ?? null);
       const own = await api.put(`${CM}/api::student.student/${student.documentId}`, { photo: mine.id });
       expect(own.status, JSON.stringify(own.body).slice(0, 300)).toBe(200);
+      // A shape Strapi ignores on a photo already set never answers 200 with nothing changed.
+      const second = await upload('school@xueji.demo', 'attach-second.png', makePng(8, 8, [9, 9, 9]));
+      const ignored = await api.put(`${CM}/api::student.student/${student.documentId}`, { photo: { connect: [{ id: second.id }] } });
+      const stored = await strapi.db.query('api::student.student').findOne({ where: { id: student.id }, populate: { photo: true } });
+      if (ignored.status === 200) expect(stored.photo.id).toBe(second.id);
+      else {
+        expect([ignored.status, ignored.body.error.details.code]).toEqual([400, 'STORED_MISMATCH']);
+        expect(stored.photo.id).toBe(mine.id);
+      }
     } finally {
       await strapi.db.query('api::student.student').update({ where: { id: student.id }, data: { registrationStatus: student.registrationStatus, photo: student.photo?.id ?? null } });
     }
