@@ -61,6 +61,8 @@ export const ROUTE_RULES: Rule[] = [
   r(['GET', 'POST'], /^\/xueji\/changes$/, 'scoped', 'change requests: list (the region, both sides) and file (the school)'),
   r('POST', /^\/xueji\/(changes\/decide|registrations\/submit)$/, 'scoped', 'batch decisions and registration batches (each request checked)'),
   r('GET', /^\/xueji\/changes\/:documentId$/, 'scoped', 'one change request with its decisions'),
+  r('GET', /^\/xueji\/changes\/options$/, 'scoped', 'change types a school may file for its student now, and why not'),
+  r('GET', /^\/xueji\/registrations\/drafts$/, 'scoped', 'the school\'s draft students and what each lacks'),
   r('POST', /^\/xueji\/changes\/:documentId\/(decide|withdraw|resubmit|reverse)$/, 'scoped', 'workflow actions (the engine checks party, step and scope)'),
   r('GET', /^\/xueji\/notifications$/, 'self', 'own unit\'s to-do list and notices'),
   r('POST', /^\/xueji\/notifications\/:id\/read$/, 'self', 'mark own notice read'),

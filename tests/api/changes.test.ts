@@ -364,3 +364,43 @@ describe('concurrent decisions', () => {
     expect((await q(STUDENT).findOne({ where: { id: s.id } })).enrollmentStatus).toBe('03');
   });
 });
+
+describe('what the views need', () => {
+  it('options: the types a school may file for its student now, and why not the others', async () => {
+    const [s] = await freeStudents(A.code, { grade: 2 });
+    const school = await demo('school');
+    const res = await school.get(`/xueji/changes/options?student=${s.documentId}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const by = Object.fromEntries(res.body.data.types.map((t: any) => [t.type, t]));
+    expect(by['23']).toMatchObject({ allowed: true, proofs: expect.any(String) });
+    expect(by['12'].allowed).toBe(false); // not suspended
+    expect(by['12'].reasons[0]).toMatch(/休学/);
+    expect(by['13']).toBeUndefined(); // filed by the receiving school
+    // Held by a request: nothing may be filed, and the reason names it.
+    const req = await file(school, { type: '28', student: s.documentId, reason: '长期未到校' });
+    const held = await school.get(`/xueji/changes/options?student=${s.documentId}`);
+    expect(held.body.data.holder).toBe(req.documentId);
+    expect(held.body.data.types.every((t: any) => !t.allowed && t.reasons[0].includes(req.documentId))).toBe(true);
+    // The student's history, and counts per type for the workbench header.
+    const history = await school.get(`/xueji/changes?student=${s.documentId}`);
+    expect(history.body.data.map((r: any) => r.documentId)).toEqual([req.documentId]);
+    const todo = await (await demo('county')).get('/xueji/changes?box=todo');
+    expect(todo.body.meta.counts.byType['28']).toBeGreaterThanOrEqual(1);
+    await school.post(`/xueji/changes/${req.documentId}/withdraw`);
+    refused(await (await demo('county')).get(`/xueji/changes/options?student=${s.documentId}`), 403, 'FILER_NOT_ALLOWED');
+    refused(await (await account(SCHOOL_B, 'school', B.code)).get(`/xueji/changes/options?student=${s.documentId}`), 403, 'OUT_OF_SCOPE');
+  });
+
+  it('drafts: the school’s draft students with what each lacks', async () => {
+    const school = await demo('school');
+    const cls = await q(CLASS).findOne({ where: { schoolCode: A.code, grade: 1 }, orderBy: { number: 'desc' } });
+    const { newStudent } = await import('./fixtures');
+    const made = await school.post(`${CM}/${STUDENT}`, newStudent(cls));
+    expect(made.status).toBe(201);
+    const res = await school.get('/xueji/registrations/drafts');
+    expect(res.status).toBe(200);
+    const mine = res.body.data.find((d: any) => d.documentId === made.body.data.documentId);
+    expect(mine).toMatchObject({ ready: false, problems: [expect.objectContaining({ code: 'REGISTRATION_PHOTO_MISSING' })] });
+    refused(await (await demo('county')).get('/xueji/registrations/drafts'), 403, 'FILER_NOT_ALLOWED');
+  });
+});

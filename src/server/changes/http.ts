@@ -42,11 +42,13 @@ export function registerChangeRoutes(strapi: Core.Strapi): void {
         const b = body(ctx);
         return { body: { data: await engine().decideMany(c, b.ids, b.decision, b.comment) } };
       }),
+      route('GET', '/xueji/changes/options', async (ctx, c) => ({ body: { data: await engine().options(c, ctx.query?.student) } })),
       route('GET', '/xueji/changes/:documentId', async (ctx, c) => ({ body: { data: await engine().get(c, ctx.params.documentId) } })),
       route('POST', '/xueji/changes/:documentId/decide', async (ctx, c) => ({ body: { data: await engine().decide(c, ctx.params.documentId, body(ctx)) } })),
       route('POST', '/xueji/changes/:documentId/withdraw', async (ctx, c) => ({ body: { data: await engine().withdraw(c, ctx.params.documentId) } })),
       route('POST', '/xueji/changes/:documentId/resubmit', async (ctx, c) => ({ body: { data: await engine().resubmit(c, ctx.params.documentId, ctx.request.body ?? {}) } })),
       route('POST', '/xueji/changes/:documentId/reverse', async (ctx, c) => ({ body: { data: await engine().reverse(c, ctx.params.documentId, body(ctx)) } })),
+      route('GET', '/xueji/registrations/drafts', async (_ctx, c) => ({ body: await engine().drafts(c) })),
       route('POST', '/xueji/registrations/submit', async (ctx, c) => ({ status: 201, body: await engine().submitRegistrations(c, body(ctx)) })),
       route('GET', '/xueji/notifications', async (ctx, c) => ({ body: await engine().notifications(c, ctx.query ?? {}) })),
       route('POST', '/xueji/notifications/:id/read', async (ctx, c) => ({ body: { data: await engine().markRead(c, ctx.params.id) } })),

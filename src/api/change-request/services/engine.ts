@@ -815,18 +815,38 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (!/^\d{10}$/.test(String(query.school))) throw fail('SCHOOL_INVALID', 'school 应为 10 位学校标识码');
       where.push({ $or: [{ schoolCode: String(query.school) }, { toSchoolCode: String(query.school) }] });
     }
+    if (query.student !== undefined && query.student !== '') {
+      if (typeof query.student !== 'string' || !DOC_ID.test(query.student)) throw fail('STUDENT_INVALID', 'student 应为学生的 documentId');
+      where.push({ student: { documentId: query.student } });
+    }
+    const beforeOverdue = where.length ? { $and: [...where] } : {};
     if (query.overdue === 'true' || query.overdue === '1') where.push({ state: { $in: ['pending', 'returned'] }, dueDate: { $lt: todayOf(new Date()) } });
     const page = Math.max(1, Math.min(10000, Number.parseInt(String(query.page ?? '1'), 10) || 1));
     const pageSize = Math.max(1, Math.min(200, Number.parseInt(String(query.pageSize ?? '20'), 10) || 20));
     const w = where.length ? { $and: where } : {};
     const [rows, total] = await Promise.all([
       strapi.db.query(UID.request).findMany({
-        where: w, orderBy: [{ dueDate: 'asc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize,
+        where: w, orderBy: [{ dueDate: 'asc' }, { id: 'desc' }], offset: (page - 1) * pageSize, limit: pageSize, // overdue first
         populate: { student: { select: ['id', 'documentId', 'name', 'grade'] }, fromSchool: { select: ['code', 'name'] }, toSchool: { select: ['code', 'name'] }, fromClass: { select: ['documentId', 'name'] }, toClass: { select: ['documentId', 'name'] } },
       }),
       strapi.db.query(UID.request).count({ where: w }),
     ]);
-    return { data: rows.map((r: Row) => present(r, caller)), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) } } };
+    // Counts per type and overdue of the box (before the type and overdue filters), for the workbench header.
+    const counts = await countsOf(beforeOverdue, query.type);
+    return { data: rows.map((r: Row) => present(r, caller)), meta: { pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) }, counts } };
+  }
+
+  async function countsOf(where: Row, typeFilter: unknown): Promise<Row> {
+    const w = typeFilter ? { $and: (where.$and ?? []).filter((c: Row) => !('type' in c)) } : where;
+    const rows = await strapi.db.query(UID.request).findMany({ where: w, select: ['type', 'state', 'dueDate'], limit: 50000 });
+    const today = todayOf(new Date());
+    const byType: Record<string, number> = {};
+    let overdue = 0;
+    for (const r of rows) {
+      byType[r.type] = (byType[r.type] ?? 0) + 1;
+      if (isOpen(r.state) && r.dueDate && String(r.dueDate) < today) overdue += 1;
+    }
+    return { byType, overdue, total: rows.length };
   }
 
   async function get(caller: Caller, documentId: unknown): Promise<Row> {
@@ -844,6 +864,49 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       history: history.map((h: Row) => ({ step: h.step, level: h.level, decision: h.decision, comment: h.comment, decider: h.deciderName, decidedAt: h.decidedAt })),
       proofs: (proofs?.proofs ?? []).map((f: Row) => ({ id: f.id, name: f.name, mime: f.mime, size: f.size })),
     });
+  }
+
+  // ---------------------------------------------------------------- what may be filed now
+  /** Rules that depend on what the form will hold (target class, payload), not on the student. */
+  const FORM_DEPENDENT = new Set(['WITHDRAWAL_COMPULSORY']);
+
+  /** For a student of the caller's school: every type the school may file for them now, and why not the others. */
+  async function options(caller: Caller, studentRef: unknown): Promise<Row> {
+    const org = orgOf(caller);
+    if (org.level !== 'school') throw fail('FILER_NOT_ALLOWED', '学籍变动由学校提出申请；教育行政部门负责审批');
+    const spec0 = CHANGE_TYPE_BY_CODE.get('28')!;
+    const student = await resolveStudent(spec0, studentRef, caller, org);
+    const school = student.schoolClass?.school ?? student.school;
+    const facts: FilingFacts = { today: todayOf(new Date()), ownSchoolCode: school.code, student: await studentFacts(student, school) };
+    const held = await openRequestOf([student.documentId, `G:${school.code}:${student.grade}`]);
+    const stage = stageOfGrade(Number(student.grade), school.schoolingSystem);
+    const types = [];
+    for (const spec of CHANGE_TYPE_BY_CODE.values()) {
+      if (spec.subject !== 'student' || spec.filer !== 'from-school') continue;
+      const reasons = held ? [heldError(held).message] : checkPreconditions(spec, facts, rules()).filter((e) => !FORM_DEPENDENT.has(e.code)).map((e) => e.message);
+      types.push({
+        type: spec.code, label: spec.label, allowed: reasons.length === 0, reasons,
+        target: spec.target ?? null, payload: (spec.payload ?? []).map((f) => ({ ...f, required: f.required === true || (f.required === 'compulsory' && stage !== 'senior') })),
+        proofs: proofsRequired(spec, stage) ? spec.proofs?.what ?? '证明材料' : null,
+      });
+    }
+    return { student: { documentId: student.documentId, name: student.name, grade: student.grade, enrollmentStatus: student.enrollmentStatus, registrationStatus: student.registrationStatus }, holder: held?.documentId ?? null, types };
+  }
+
+  /** 新生注册 page: the school's drafts, what each still lacks, and the 查重 result. */
+  async function drafts(caller: Caller): Promise<Row> {
+    const org = orgOf(caller);
+    if (org.level !== 'school') throw fail('FILER_NOT_ALLOWED', '新生注册由学校提交');
+    const rows = await strapi.db.query(UID.student).findMany({
+      where: { schoolCode: org.code, registrationStatus: { $in: ['draft', 'returned'] } },
+      populate: { schoolClass: { populate: { school: true } }, school: true, photo: true, family: true }, orderBy: [{ grade: 'asc' }, { name: 'asc' }], limit: 2000,
+    });
+    const data = [];
+    for (const s of rows) {
+      const problems = await registrationProblems(s);
+      data.push({ documentId: s.documentId, name: s.name, gender: s.gender, grade: s.grade, className: s.schoolClass?.name ?? null, registrationStatus: s.registrationStatus, ready: problems.length === 0, problems: problems.map((p) => ({ code: p.code, message: p.message })) });
+    }
+    return { data, meta: { total: data.length, ready: data.filter((d) => d.ready).length } };
   }
 
   // ---------------------------------------------------------------- notifications
@@ -876,5 +939,5 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { id: user.id, name, scope, superAdmin };
   }
 
-  return { file, decide, decideMany, withdraw, resubmit, reverse, list, get, submitRegistrations, notifications, markRead, callerOf, resolveParty };
+  return { file, decide, decideMany, withdraw, resubmit, reverse, list, get, submitRegistrations, notifications, markRead, options, drafts, callerOf, resolveParty };
 };
