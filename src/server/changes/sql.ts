@@ -63,9 +63,10 @@ const PG_TYPE: Record<ColKind, string> = { int: 'integer', text: 'text', json: '
 
 /**
  * `UPDATE table SET c = v.c … FROM <rows> v WHERE t.id = v.id [AND t.<guard> = v.<guard>]`
- * in one statement; returns the ids updated. Values of kind 'json' are passed as JS values.
+ * in one statement; returns the ids updated. Values of kind 'json' are passed as JS values;
+ * `extraSet(alias)` adds a computed assignment (e.g. a version bump).
  */
-export async function updateRows(sql: Sql, table: string, rows: Row[], kinds: Record<string, ColKind>, guard?: string): Promise<number[]> {
+export async function updateRows(sql: Sql, table: string, rows: Row[], kinds: Record<string, ColKind>, guard?: string, extraSet?: (alias: string) => string): Promise<number[]> {
   if (!rows.length) return [];
   const cols = Object.keys(kinds).filter((c) => c !== 'id' && c !== guard);
   const out: number[] = [];
@@ -74,7 +75,7 @@ export async function updateRows(sql: Sql, table: string, rows: Row[], kinds: Re
     let res: any;
     if (sql.dialect === 'postgres') {
       const defs = Object.entries(kinds).map(([c, k]) => `${q(c)} ${PG_TYPE[k]}`).join(', ');
-      const set = cols.map((c) => `${q(c)} = v.${q(c)}`).join(', ');
+      const set = [...cols.map((c) => `${q(c)} = v.${q(c)}`), ...(extraSet ? [extraSet('t')] : [])].join(', ');
       const g = guard ? ` AND t.${q(guard)} = v.${q(guard)}` : '';
       res = await sql.knex.raw(
         `UPDATE ${q(table)} AS t SET ${set} FROM json_to_recordset(?::json) AS v(${defs}) WHERE t."id" = v."id"${g} RETURNING t."id"`,
@@ -83,7 +84,7 @@ export async function updateRows(sql: Sql, table: string, rows: Row[], kinds: Re
       const pick = Object.entries(kinds).map(([c, k]) => (k === 'json'
         ? `json_extract(value, '$.${c}') AS ${q(c)}` // stored as JSON text
         : `value ->> '$.${c}' AS ${q(c)}`)).join(', ');
-      const set = cols.map((c) => `${q(c)} = v.${q(c)}`).join(', ');
+      const set = [...cols.map((c) => `${q(c)} = v.${q(c)}`), ...(extraSet ? [extraSet(q(table))] : [])].join(', ');
       const g = guard ? ` AND ${q(table)}.${q(guard)} = v.${q(guard)}` : '';
       const prepared = chunk.map((r) => {
         const o: Row = { ...r };

@@ -28,6 +28,7 @@ import { checkStudentFields, identityKeyOf } from '../../../server/write-rules';
 import { sqlOf, rowsOf, updateRows, UID, type Sql } from '../../../server/changes/sql';
 import { applyEffects, reverseEffect, type ClassRow, type EffectRecord } from '../../../server/changes/effects';
 import { rowBuilder, linkOf } from '../../../seed/bulk';
+import { signUploadPath, mediaUrlSecret, mediaUrlTtl, uploadPathOf } from '../../../server/media-urls';
 
 type Row = Record<string, any>;
 
@@ -173,14 +174,12 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     if (!s.photo) out.push(fail('REGISTRATION_PHOTO_MISSING', '缺少入学照片（起始年级必须采集照片）'));
     if ((s.family ?? []).length < 2) out.push(fail('FAMILY_TOO_FEW', '至少填写两名家庭成员（孤儿或单亲可填亲属或监护教师）'));
     try { checkStudentFields(s, { entryAge: (strapi.config.get('xueji') as any)?.entryAge }); } catch (e) { if (e instanceof DomainError) out.push(e); else throw e; }
-    if (s.idNumber) {
-      // 查重 at once against every record (own numbers and guardian-filed ones alike).
-      const id = normalizeIdNumber(String(s.idNumber));
-      const dup = await strapi.db.query(UID.student).findOne({
-        where: { id: { $ne: s.id }, $or: [{ identityKey: identityKeyOf(s) }, { idNumber: id, idIsGuardians: false }] },
-        select: ['id', 'schoolCode'],
-      });
-      if (dup && !s.idIsGuardians) out.push(fail('STUDENT_DUPLICATE', `身份证号已被注册（学校标识码 ${dup.schoolCode}），一人只能有一个学籍`));
+    const key = s.idNumber ? identityKeyOf(s) : null;
+    if (key) {
+      // 查重 at once against every record: one lookup on the unique identity-key index
+      // (own ID numbers of every document type share the 'P:' form).
+      const dup = await strapi.db.query(UID.student).findOne({ where: { identityKey: key, id: { $ne: s.id } }, select: ['id', 'schoolCode'] });
+      if (dup) out.push(fail('STUDENT_DUPLICATE', `身份证号已被注册（学校标识码 ${dup.schoolCode}），一人只能有一个学籍`));
     }
     return out;
   }
@@ -351,12 +350,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       id: 'int', version: 'int', state: 'text', current_step: 'int', steps: 'json', due_date: 'date', waiting_level: 'text', waiting_code: 'text',
       open_key: 'text', completed_at: tsKind, effect: 'json', updated_at: tsKind,
     } as const;
-    const done = await updateRows(sql, table, rows, kinds as any, 'version');
+    const done = await updateRows(sql, table, rows, kinds as any, 'version', (t) => `"version" = ${t}."version" + 1`);
     if (done.length !== rows.length) {
       const lost = rows.filter((r) => !done.includes(r.id)).map((r) => updates.find((u) => u.row.id === r.id)!.row.documentId);
       throw fail('CHANGE_CONFLICT', '该申请刚刚已被他人处理，请刷新后查看最新状态', { conflicts: lost });
     }
-    await sql.knex.raw(`UPDATE "${table}" SET version = version + 1 WHERE id IN (${rows.map(() => '?').join(', ')})`, rows.map((r) => r.id));
   }
 
   async function approvals(sql: Sql, caller: Caller, items: Array<{ row: Row; step: number; level: string; decision: Decision; comment: string | null }>, now: Date): Promise<void> {
@@ -714,8 +712,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   async function decide(caller: Caller, documentId: unknown, body: Row): Promise<Row> {
-    const row = await loadRequest(documentId, caller);
-    const [out] = await decideMany(caller, [row.documentId], body?.decision, body?.comment);
+    if (typeof documentId !== 'string' || !DOC_ID.test(documentId)) throw fail('CHANGE_NOT_FOUND', '没有找到该学籍变动申请');
+    const [out] = await decideMany(caller, [documentId], body?.decision, body?.comment); // scope checked there
     return out;
   }
 
@@ -852,7 +850,9 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
   async function get(caller: Caller, documentId: unknown): Promise<Row> {
     const row = await loadRequest(documentId, caller);
     const history = await strapi.db.query(UID.approval).findMany({ where: { changeRequest: { id: row.id } }, orderBy: { id: 'asc' }, select: ['step', 'level', 'decision', 'comment', 'deciderName', 'decidedAt'] });
-    const proofs = await strapi.db.query(UID.request).findOne({ where: { id: row.id }, populate: { proofs: { select: ['id', 'name', 'mime', 'size'] } } });
+    const proofs = await strapi.db.query(UID.request).findOne({ where: { id: row.id }, populate: { proofs: { select: ['id', 'name', 'mime', 'size', 'url', 'hash', 'ext'] } } });
+    // Everyone who may see the request may open its proofs (a signed, expiring link), whichever side uploaded them.
+    const sign = (f: Row) => signUploadPath(mediaUrlSecret(strapi), uploadPathOf(f), mediaUrlTtl(strapi));
     let before: Row | undefined;
     if (row.type === '51' && row.student) {
       const fields = Object.keys(row.payload?.fields ?? {});
@@ -862,7 +862,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return present(row, caller, {
       before,
       history: history.map((h: Row) => ({ step: h.step, level: h.level, decision: h.decision, comment: h.comment, decider: h.deciderName, decidedAt: h.decidedAt })),
-      proofs: (proofs?.proofs ?? []).map((f: Row) => ({ id: f.id, name: f.name, mime: f.mime, size: f.size })),
+      proofs: (proofs?.proofs ?? []).map((f: Row) => ({ id: f.id, name: f.name, mime: f.mime, size: f.size, url: sign(f) })),
     });
   }
 
