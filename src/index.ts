@@ -4,7 +4,7 @@ import { registerAudit } from './server/audit';
 import { ensureDbConstraints } from './server/db-constraints';
 import { registerAccountSecurity, bootstrapAccountSecurity } from './server/account-security';
 import { registerScopeConditions } from './server/scope';
-import { syncStaffRoles } from './server/staff-roles';
+import { syncStaffRoles, registerApprovalActions } from './server/staff-roles';
 import { registerMediaScope } from './server/media-scope';
 import { registerPrivateMedia } from './server/media-urls';
 import { registerAccountRoutes } from './server/accounts';
@@ -16,7 +16,7 @@ import { registerScopedHomepage } from './server/homepage-scope';
 import { loadDemoOnFirstStart, disableDemoAccountsInProduction } from './server/demo-start';
 
 export default {
-  register({ strapi }: { strapi: Core.Strapi }) {
+  async register({ strapi }: { strapi: Core.Strapi }) {
     // Code-table fields: stored as the code, picked from the table in the admin panel.
     strapi.customFields.register({ name: 'code', type: 'string' });
     // Order matters: validation and scope first, then the audit row of what was written.
@@ -25,6 +25,7 @@ export default {
     registerAccountSecurity(strapi);
     // Before the upload plugin's bootstrap, which reads isPrivate() once.
     registerPrivateMedia(strapi);
+    await registerApprovalActions(strapi);
   },
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {

@@ -3,61 +3,25 @@
  * code fields shown as labels in lists and as a code-table select in the edit view.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
-import fs from 'fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { startServer, launchBrowser, login as signIn, shots } from './harness';
 
-const root = path.join(__dirname, '..', '..');
-const port = 1400 + (process.pid % 500);
-const base = `http://127.0.0.1:${port}`;
-const shots = path.join(root, '.tmp', 'e2e-shots');
-let server: ChildProcess;
+let base = '';
+let stopServer = () => {};
 let browser: Browser;
 
-async function waitUp(ms: number) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      const r = await fetch(`${base}/_health`);
-      if (r.status === 204) return;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('strapi did not start');
-}
-
 beforeAll(async () => {
-  fs.mkdirSync(shots, { recursive: true });
-  const db = path.join('.tmp', 'e2e.db');
-  fs.rmSync(path.join(root, db), { force: true });
-  server = spawn(process.execPath, [path.join(root, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: db, XUEJI_DEMO_SEED: 'true', XUEJI_DEMO_STUDENTS: '800', NODE_ENV: 'development', STRAPI_LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
-  });
-  await waitUp(120_000);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-  });
+  ({ base, stop: stopServer } = await startServer('e2e.db', 1400));
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
+  stopServer();
 });
 
-async function login(email: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
-  await page.goto(`${base}/admin/auth/login`);
-  await page.waitForSelector('input[name="email"]');
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', 'Xueji@2026');
-  await page.click('button[type="submit"]');
-  await page.waitForURL((u) => !u.pathname.includes('/auth/login'), { timeout: 30_000 });
-  return page;
-}
+const login = (email: string): Promise<Page> => signIn(browser, base, email);
 
 describe('admin panel', () => {
   it('lets a county bureau see the school accounts of its county', async () => {
