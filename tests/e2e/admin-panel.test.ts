@@ -52,6 +52,11 @@ describe('admin panel', () => {
   it.each(['admin@xueji.demo', 'province@xueji.demo', 'city@xueji.demo', 'county@xueji.demo', 'school@xueji.demo'])('%s logs in', async (email) => {
     const page = await login(email);
     expect(page.url()).toContain('/admin');
+    // The home page renders (widgets included), not Strapi's error screen.
+    await page.waitForSelector('nav', { timeout: 30_000 });
+    await page.waitForLoadState('networkidle');
+    expect(await page.textContent('body')).not.toContain('Something went wrong');
+    await page.screenshot({ path: path.join(shots, `home-${email.split('@')[0]}.png`), fullPage: true });
     await page.close();
   });
 

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
 import fs from 'fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const root = path.join(__dirname, '..', '..');
 export const shots = path.join(root, '.tmp', 'e2e-shots');
@@ -37,9 +37,27 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Signs in through the login form; dialogs (confirm) are accepted. */
+const contexts = new Map<string, BrowserContext>();
+
+/**
+ * A page signed in as `email`; dialogs (confirm) are accepted. The first call signs in through
+ * the login form; later calls open a page in the same browser context (its session cookie), so a
+ * test file stays under the login rate limit (a few attempts per minute per account).
+ */
 export async function login(browser: Browser, base: string, email: string, password = 'Xueji@2026', viewport = { width: 1400, height: 900 }): Promise<Page> {
-  const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+  const key = `${base}|${email}`;
+  const known = contexts.get(key);
+  if (known) {
+    const page = await known.newPage();
+    page.on('dialog', (d) => d.accept());
+    await page.goto(`${base}/admin`);
+    await page.waitForSelector('nav, input[name="email"]', { timeout: 30_000 });
+    if (!page.url().includes('/auth/login')) return page;
+    await page.close();
+  }
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  contexts.set(key, context);
+  const page = await context.newPage();
   page.on('dialog', (d) => d.accept());
   await page.goto(`${base}/admin/auth/login`);
   await page.waitForSelector('input[name="email"]');

@@ -40,7 +40,8 @@ export default {
       pluginId: PLUGIN_ID,
       icon: Bell,
       title: { id: `${PLUGIN_ID}.widget.todo`, defaultMessage: '学籍待办' },
-      component: () => import('./components/TodoWidget'),
+      // The loader returns the component itself (not the module).
+      component: () => import('./components/TodoWidget').then((m) => m.default),
     });
   },
   bootstrap(app: any) {
