@@ -85,6 +85,21 @@ describe('学籍变动 in the admin panel', () => {
     await page.close();
   });
 
+  it('a correction shows the county each field’s old value beside the new one', async () => {
+    const county = await api('county@xueji.demo');
+    const req = (await county.get('/xueji/changes?box=todo&type=51')).body.data[0];
+    expect(req, 'the demo has a correction waiting at 蜀山区').toBeTruthy();
+    const full = (await county.get(`/xueji/changes/${req.documentId}`)).body.data;
+    const page = await login('county@xueji.demo');
+    await page.goto(`${base}/admin/plugins/approvals`);
+    await page.locator('[data-testid="request-row"]', { hasText: '关键信息变更' }).first().click();
+    const line = page.locator('[data-testid="correction-field"]').first();
+    await line.waitFor({ timeout: 15_000 });
+    expect(await line.textContent()).toBe(`姓名：${full.payload.before.name} → ${full.payload.fields.name}`);
+    await page.screenshot({ path: path.join(shots, 'workbench-correction.png') });
+    await page.close();
+  });
+
   it('a registrar files a suspension from the student page and sees it in 我的申请', async () => {
     const school = await api('school@xueji.demo');
     const list = await school.get('/content-manager/collection-types/api::student.student?page=1&pageSize=50&filters[grade][$eq]=4&filters[enrollmentStatus][$eq]=01');

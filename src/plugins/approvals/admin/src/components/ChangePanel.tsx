@@ -8,6 +8,9 @@ import { Badge, Box, Button, Field, Flex, SingleSelect, SingleSelectOption, Text
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { errorText, titleOf } from '../api';
 
+/** Key fields a 关键信息变更 corrects (the server checks the corrected record as a whole). */
+const KEY_FIELDS: Array<[string, string]> = [['name', '姓名'], ['gender', '性别代码（1 男，2 女）'], ['birthDate', '出生日期'], ['idNumber', '身份证件号']];
+
 const ChangePanel = ({ documentId }: { documentId: string }) => {
   const { get, post } = useFetchClient();
   const { toggleNotification } = useNotification();
@@ -48,6 +51,11 @@ const ChangePanel = ({ documentId }: { documentId: string }) => {
     setBusy(true);
     try {
       const payload: any = {};
+      if (type === '51') {
+        // 关键信息变更: only the key fields filled in are corrected.
+        const fields = Object.fromEntries(Object.entries(form.fields ?? {}).filter(([, v]) => v !== ''));
+        if (Object.keys(fields).length) payload.fields = fields;
+      }
       for (const f of spec.payload) {
         const v = form.payload[f.key];
         if (v === undefined || v === '') continue;
@@ -59,7 +67,7 @@ const ChangePanel = ({ documentId }: { documentId: string }) => {
       });
       toggleNotification({ type: 'success', message: `已提交：${titleOf(res.data.data)}，等待${res.data.data.steps[0]?.label ?? '审批'}` });
       setType('');
-      setForm({ reason: '', payload: {}, toClass: '', proofs: [] });
+      setForm({ reason: '', payload: {}, fields: {}, toClass: '', proofs: [] });
       load();
     } catch (e) {
       toggleNotification({ type: 'danger', message: errorText(e) });
@@ -96,6 +104,12 @@ const ChangePanel = ({ documentId }: { documentId: string }) => {
                   )}
                 </Field.Root>
               ))}
+              {type === '51' ? KEY_FIELDS.map(([key, label]) => (
+                <Field.Root key={key} name={`fields.${key}`}><Field.Label>更正后的{label}（不改则留空）</Field.Label>
+                  <Field.Input type={key === 'birthDate' ? 'date' : 'text'} value={form.fields?.[key] ?? ''}
+                    onChange={(e: any) => setForm({ ...form, fields: { ...(form.fields ?? {}), [key]: e.target.value } })} />
+                </Field.Root>
+              )) : null}
               {spec.target ? (
                 <Field.Root name="toClass" required><Field.Label>编入班级</Field.Label>
                   <SingleSelect value={form.toClass} onChange={(v: any) => setForm({ ...form, toClass: String(v) })}>

@@ -12,6 +12,12 @@ import { TYPE_LABELS, STATE_LABELS, DECISION_LABELS, errorText, errorCode, subje
 
 type Req = any;
 
+const FIELD_LABELS: Record<string, string> = { name: '姓名', gender: '性别', birthDate: '出生日期', idType: '身份证件类型', idNumber: '身份证件号', photo: '照片' };
+const PAYLOAD_LABELS: Record<string, string> = {
+  months: '期限（月）', grade: '年级', destination: '转往', leaveDate: '转出日期', fromProvince: '原就读省份', fromSchoolName: '原就读学校',
+  previousStudentNumber: '原学籍号', cause: '原因类别', hardship: '特殊困难',
+};
+
 export const Timeline = ({ req }: { req: Req }) => (
   <Box>
     {req.steps.map((s: any, i: number) => (
@@ -62,8 +68,11 @@ const Detail = ({ id, onClose, onDone }: { id: string; onClose: () => void; onDo
                 <Typography tag="p">{subjectOf(req)} · {req.fromSchool?.name ?? ''}{req.fromClass ? ` ${req.fromClass.name}` : ''}{req.toSchool ? ` → ${req.toSchool.name}` : ''}{req.toClass ? ` ${req.toClass.name}` : ''}</Typography>
                 <Typography tag="p">状态：{req.stateLabel}{req.overdue ? '（已逾期）' : ''} · 申请人：{req.filer?.name}</Typography>
                 <Typography tag="p">原因：{req.reason}</Typography>
-                {req.payload ? <Typography tag="p">变更内容：{JSON.stringify(req.payload.fields ?? req.payload)}</Typography> : null}
-                {req.payload?.before ? <Typography tag="p">原值：{JSON.stringify(req.payload.before)}</Typography> : null}
+                {req.payload?.fields ? Object.entries(req.payload.fields).map(([k, v]: [string, any]) => (
+                  <Typography key={k} tag="p" data-testid="correction-field">{FIELD_LABELS[k] ?? k}：{req.payload.before ? `${req.payload.before[k] ?? '—'} → ` : ''}{String(v)}</Typography>
+                )) : req.payload ? (
+                  <Typography tag="p">{Object.entries(req.payload).map(([k, v]) => `${PAYLOAD_LABELS[k] ?? k}：${String(v)}`).join('；')}</Typography>
+                ) : null}
               </Box>
               <Box>
                 <Typography variant="delta" tag="h3">证明材料</Typography>
