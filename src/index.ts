@@ -14,6 +14,9 @@ import { applyAdminLabels } from './server/admin-labels';
 import { enforceRouteTable } from './server/route-guard';
 import { registerScopedHomepage } from './server/homepage-scope';
 import { loadDemoOnFirstStart, disableDemoAccountsInProduction } from './server/demo-start';
+import { registerPromotionRoutes } from './server/promotion-http';
+import { registerCron, stopCron } from './server/cron';
+import { readSchoolYear } from './server/promotion';
 
 export default {
   register({ strapi }: { strapi: Core.Strapi }) {
@@ -34,6 +37,7 @@ export default {
     registerMediaScope(strapi);
     registerAccountRoutes(strapi);
     registerChangeRoutes(strapi);
+    registerPromotionRoutes(strapi);
     registerScopedHomepage(strapi);
     enforceRouteTable(strapi);
     await syncStaffRoles(strapi);
@@ -41,5 +45,11 @@ export default {
     await applyAdminLabels(strapi);
     await disableDemoAccountsInProduction(strapi);
     await loadDemoOnFirstStart(strapi);
+    await readSchoolYear(strapi); // the system's school year, from the calendar on a fresh database
+    registerCron(strapi);
+  },
+
+  async destroy() {
+    await stopCron();
   },
 };
