@@ -15,6 +15,7 @@ import { enforceRouteTable } from './server/route-guard';
 import { registerScopedHomepage } from './server/homepage-scope';
 import { loadDemoOnFirstStart, disableDemoAccountsInProduction } from './server/demo-start';
 import { registerPromotionRoutes } from './server/promotion-http';
+import { registerRosterRoutes } from './server/rosters-http';
 import { registerCron, stopCron } from './server/cron';
 import { readSchoolYear } from './server/promotion';
 
@@ -38,6 +39,7 @@ export default {
     registerAccountRoutes(strapi);
     registerChangeRoutes(strapi);
     registerPromotionRoutes(strapi);
+    registerRosterRoutes(strapi);
     registerScopedHomepage(strapi);
     enforceRouteTable(strapi);
     await syncStaffRoles(strapi);

@@ -7,6 +7,7 @@
 import type { Core } from '@strapi/strapi';
 import cron, { type ScheduledTask } from 'node-cron';
 import { promotionService, targetOfToday } from './promotion';
+import { publishRosters } from './rosters';
 
 const g = globalThis as any;
 
@@ -21,6 +22,13 @@ export function cronTasks(strapi: Core.Strapi): CronTaskSpec[] {
       async run(s) {
         const out = await promotionService(s).run({ name: '定时任务', trigger: 'cron' }, { schoolYear: targetOfToday(s) });
         s.log.info(`[xueji] 定时学年升级：${out.status}${'message' in out ? `（${out.message}）` : ''}`);
+      },
+    },
+    {
+      name: 'rosters',
+      expression: cfg?.rosters?.cron ?? '30 1 * * *',
+      async run(s) {
+        await publishRosters(s, { scope: null, trigger: 'cron', actorName: '定时任务' });
       },
     },
   ];
