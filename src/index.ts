@@ -16,6 +16,7 @@ import { registerScopedHomepage } from './server/homepage-scope';
 import { loadDemoOnFirstStart, disableDemoAccountsInProduction } from './server/demo-start';
 import { registerPromotionRoutes } from './server/promotion-http';
 import { registerRosterRoutes } from './server/rosters-http';
+import { registerOpenApiRoute } from './server/openapi';
 import { registerCron, stopCron } from './server/cron';
 import { readSchoolYear } from './server/promotion';
 
@@ -40,6 +41,7 @@ export default {
     registerChangeRoutes(strapi);
     registerPromotionRoutes(strapi);
     registerRosterRoutes(strapi);
+    registerOpenApiRoute(strapi);
     registerScopedHomepage(strapi);
     enforceRouteTable(strapi);
     await syncStaffRoles(strapi);

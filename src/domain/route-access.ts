@@ -28,6 +28,7 @@ export const ROUTE_RULES: Rule[] = [
   r('POST', /^\/admin\/(login|forgot-password|reset-password|register|register-admin|access-token|logout)$/, 'public', 'admin sign-in; register-admin only while no admin exists'),
   r('GET', /^\/admin\/(init|project-type|registration-info|project-settings|telemetry-properties)$/, 'public', 'panel start-up metadata'),
   r('GET', /^\/api\/public\/rosters(\/:schoolCode)?$/, 'public', 'published rosters (公示): masked names, gender, grade, class'),
+  r('GET', /^\/api\/openapi\.json$/, 'public', 'OpenAPI 3 document of the public and integration API'),
   r('POST', /^\/api\/public\/student-status$/, 'public', '学籍状态查询 for parents: rate-limited, audited, reveals status only'),
   r('POST', /^\/api\/auth\/(local|refresh|logout|forgot-password|reset-password|change-password)$/, 'public', 'integration account sign-in (lockout, password policy)'),
 
