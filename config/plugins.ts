@@ -24,6 +24,8 @@ const deniedTypes = [
 ];
 
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
+  // 学年升级 admin page (src/plugins/xueji-promotion; its API is the application's /xueji/promotion).
+  'xueji-promotion': { enabled: true, resolve: './src/plugins/xueji-promotion' },
   'users-permissions': {
     config: {
       jwtManagement: 'refresh',
