@@ -22,7 +22,7 @@ import { readSchoolYear } from './promotion';
 import { writeAudit } from './audit';
 
 export const PUB_UID = 'api::roster-publication.roster-publication';
-const SCHOOLS_PER_BATCH = 50;
+const SCHOOLS_PER_BATCH = 10; // ~5,000 students in memory at a time (bench: +93 MB with 50)
 const q = (n: string) => `"${n}"`;
 
 export const rostersDir = (strapi: Core.Strapi): string => path.join(strapi.dirs.static.public, 'rosters');

@@ -96,7 +96,8 @@ describe('学年升级', () => {
     expect(await studentsNow()).toEqual(before);
     expect(await classesNow()).toEqual(classesBefore);
     expect((await readSchoolYear(strapi)).schoolYear).toBe(year0);
-    expect(await q('api::promotion-run.promotion-run').findOne({ where: { schoolYear: year0 + 1 } })).toBeNull();
+    const run0 = await q('api::promotion-run.promotion-run').findOne({ where: { schoolYear: year0 + 1 } });
+    expect(run0?.state ?? null).not.toBe('done'); // none, or one undone by an earlier file
   });
 
   it('two runs at once promote once; every class and in-school student moves up one grade, nobody relinked', async () => {
@@ -150,7 +151,9 @@ describe('学年升级', () => {
     refused(await (await demo('province')).post(`/xueji/promotion/runs/${year0 + 1}/undo`, {}), 409, 'PROMOTION_NOT_UNDOABLE');
     refused(await (await demo('province')).post(`/xueji/promotion/runs/${year0 + 5}/undo`, {}), 404, 'PROMOTION_RUN_NOT_FOUND');
     const audit = await q('api::audit-log.audit-log').findMany({ where: { action: { $in: ['promotion.run', 'promotion.undo'] } } });
-    expect(audit.map((a: any) => a.action).sort()).toEqual(['promotion.run', 'promotion.undo']);
+    const count = (action: string) => audit.filter((a: any) => a.action === action).length;
+    expect(count('promotion.run')).toBeGreaterThanOrEqual(1);
+    expect(count('promotion.undo')).toBe(count('promotion.run'));
     // No student row keeps a promotion mark.
     expect(await q(STUDENT).count({ where: { promotedYear: { $notNull: true } } })).toBe(0);
   });
