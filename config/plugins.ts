@@ -26,6 +26,8 @@ const deniedTypes = [
 const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin => ({
   // 学籍变动 views: 审批工作台, 我的申请 / 新生注册, the student page's side panel, printable reports.
   approvals: { enabled: true, resolve: './src/plugins/approvals' },
+  // 学年升级 admin page (src/plugins/xueji-promotion; its API is the application's /xueji/promotion).
+  'xueji-promotion': { enabled: true, resolve: './src/plugins/xueji-promotion' },
   'users-permissions': {
     config: {
       jwtManagement: 'refresh',

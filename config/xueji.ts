@@ -40,6 +40,10 @@ export default ({ env }: { env: any }) => ({
     // Days off and make-up working days not yet in the chinese-days package (YYYY-MM-DD).
     calendar: { extraHolidays: env.array('XUEJI_EXTRA_HOLIDAYS', []), extraWorkdays: env.array('XUEJI_EXTRA_WORKDAYS', []) },
   },
+  // Public rosters (公示): nightly publication (changed schools only) and on demand.
+  rosters: { cron: env('XUEJI_ROSTERS_CRON', '30 1 * * *'), publishOnFirstStart: env.bool('XUEJI_ROSTERS_ON_START', true) },
+  // 学籍状态查询: look-ups per client address and minute.
+  statusLookup: { perMinute: env.int('XUEJI_STATUS_LOOKUPS_PER_MINUTE', 10) },
   cron: { enabled: env.bool('XUEJI_CRON', true), timezone: 'Asia/Shanghai' },
   demo: {
     // Load the demo province on the first start of an empty, non-production database.

@@ -14,6 +14,11 @@ import { applyAdminLabels } from './server/admin-labels';
 import { enforceRouteTable } from './server/route-guard';
 import { registerScopedHomepage } from './server/homepage-scope';
 import { loadDemoOnFirstStart, disableDemoAccountsInProduction } from './server/demo-start';
+import { registerPromotionRoutes } from './server/promotion-http';
+import { registerRosterRoutes } from './server/rosters-http';
+import { registerOpenApiRoute } from './server/openapi';
+import { registerCron, stopCron } from './server/cron';
+import { readSchoolYear } from './server/promotion';
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
@@ -35,6 +40,9 @@ export default {
     registerMediaScope(strapi);
     registerAccountRoutes(strapi);
     registerChangeRoutes(strapi);
+    registerPromotionRoutes(strapi);
+    registerRosterRoutes(strapi);
+    registerOpenApiRoute(strapi);
     registerScopedHomepage(strapi);
     enforceRouteTable(strapi);
     await syncStaffRoles(strapi);
@@ -42,5 +50,11 @@ export default {
     await applyAdminLabels(strapi);
     await disableDemoAccountsInProduction(strapi);
     await loadDemoOnFirstStart(strapi);
+    await readSchoolYear(strapi); // the system's school year, from the calendar on a fresh database
+    registerCron(strapi);
+  },
+
+  async destroy() {
+    await stopCron();
   },
 };

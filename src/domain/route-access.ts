@@ -27,6 +27,9 @@ export const ROUTE_RULES: Rule[] = [
   r('GET', /^\/admin\/:path\*$/, 'public', 'the admin panel application itself'),
   r('POST', /^\/admin\/(login|forgot-password|reset-password|register|register-admin|access-token|logout)$/, 'public', 'admin sign-in; register-admin only while no admin exists'),
   r('GET', /^\/admin\/(init|project-type|registration-info|project-settings|telemetry-properties)$/, 'public', 'panel start-up metadata'),
+  r('GET', /^\/api\/public\/rosters(\/:schoolCode)?$/, 'public', 'published rosters (公示): masked names, gender, grade, class'),
+  r('GET', /^\/api\/openapi\.json$/, 'public', 'OpenAPI 3 document of the public and integration API'),
+  r('POST', /^\/api\/public\/student-status$/, 'public', '学籍状态查询 for parents: rate-limited, audited, reveals status only'),
   r('POST', /^\/api\/auth\/(local|refresh|logout|forgot-password|reset-password|change-password)$/, 'public', 'integration account sign-in (lockout, password policy)'),
 
   // ---------------------------------------------------------------- self
@@ -64,6 +67,10 @@ export const ROUTE_RULES: Rule[] = [
   r('GET', /^\/xueji\/changes\/options$/, 'scoped', 'change types a school may file for its student now, and why not'),
   r('GET', /^\/xueji\/registrations\/drafts$/, 'scoped', 'the school\'s draft students and what each lacks'),
   r('POST', /^\/xueji\/changes\/:documentId\/(decide|withdraw|resubmit|reverse)$/, 'scoped', 'workflow actions (the engine checks party, step and scope)'),
+  r('GET', /^\/xueji\/promotion\/(preview|runs)$/, 'scoped', '学年升级: preview and runs (province officials only, checked by the handler)'),
+  r('GET', /^\/xueji\/promotion\/runs\/:schoolYear$/, 'scoped', '学年升级: one run and its report (province officials only)'),
+  r('POST', /^\/xueji\/promotion\/runs(\/:schoolYear\/undo)?$/, 'scoped', '学年升级: manual start and undo (province officials only)'),
+  r('POST', /^\/xueji\/rosters\/publish$/, 'scoped', '公示: publish the rosters of the caller\'s school or region'),
   r('GET', /^\/xueji\/notifications$/, 'self', 'own unit\'s to-do list and notices'),
   r('POST', /^\/xueji\/notifications\/:id\/read$/, 'self', 'mark own notice read'),
   r('GET', /^\/api\/(authorities|schools|school-classes|students|resume-entries|exam-results|evaluations|awards|punishments|change-requests|approvals|audit-logs)(\/:id)?$/, 'scoped', 'REST reads through scoped controllers'),

@@ -16,6 +16,8 @@ const UNIQUE: Array<{ name: string; uid: string; attrs: string[] }> = [
   { name: 'school_classes_cohort_uq', uid: 'api::school-class.school-class', attrs: ['schoolCode', 'foundedYearMonth', 'number'] },
   // A student with an open change request cannot get another one (open_key = student while open).
   { name: 'change_requests_open_key_uq', uid: 'api::change-request.change-request', attrs: ['openKey'] },
+  // One promotion run per school year (a second run is a no-op, DESIGN "Cron").
+  { name: 'promotion_runs_school_year_uq', uid: 'api::promotion-run.promotion-run', attrs: ['schoolYear'] },
   { name: 'staff_scopes_admin_user_uq', uid: 'api::staff-scope.staff-scope', attrs: ['adminUserId'] },
 ];
 

@@ -12,6 +12,7 @@ import { seedDemoChanges } from '../seed/demo-changes';
 import { decideStart, type StartAction } from '../seed/demo-guard';
 import { countRows, readDemoMark, writeDemoMark } from '../seed/demo-mark';
 import { ensureDemoAccounts, DEMO_ACCOUNTS } from './demo-accounts';
+import { publishRosters } from './rosters';
 
 export const DEMO_SEED = 20260901;
 
@@ -39,6 +40,8 @@ export async function loadDemoOnFirstStart(strapi: Core.Strapi): Promise<StartAc
     // Requests in flight are filed through the change engine once the demo logins exist, so
     // school@ finds its own requests and the bureaus' logins find theirs in their to-do.
     summary.changeRequests = await seedDemoChanges(strapi, { seed: DEMO_SEED });
+    // The demo publishes its rosters (公示) once, so a website has something to pull at once.
+    if (cfg.rosters?.publishOnFirstStart !== false) await publishRosters(strapi, { scope: null, trigger: 'start', actorName: '示范数据' });
     strapi.log.info(`[xueji] 示范数据已载入：${JSON.stringify(summary)}，用时 ${((Date.now() - t0) / 1000).toFixed(1)} 秒`);
   }
   const url = `${strapi.config.get('server.url') || `http://localhost:${strapi.config.get('server.port')}`}/admin`;

@@ -103,4 +103,18 @@ describe('admin panel', () => {
     await page.screenshot({ path: path.join(shots, `student-saved-${email.split('@')[0]}.png`) });
     await page.close();
   });
+
+  it('学年升级 page: a province official sees the preview of the next school year; a school is refused', async () => {
+    const page = await login('province@xueji.demo');
+    await page.goto(`${base}/admin/plugins/xueji-promotion`);
+    await page.getByRole('heading', { name: '学年升级' }).waitFor({ timeout: 30_000 });
+    await page.getByText(/升级到 \d{4}-\d{4} 学年/).waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('button', { name: '开始升级' }).count()).toBe(1);
+    await page.screenshot({ path: path.join(shots, 'promotion.png') });
+    await page.close();
+    const school = await login('school@xueji.demo');
+    await school.goto(`${base}/admin/plugins/xueji-promotion`);
+    await school.getByText('只有省级教育行政部门可以办理学年升级').waitFor({ timeout: 30_000 });
+    await school.close();
+  });
 });

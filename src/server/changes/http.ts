@@ -6,24 +6,11 @@
 import type { Core } from '@strapi/strapi';
 import { DomainError } from '../../domain/errors';
 import { STATUS_OF } from '../../api/change-request/services/engine';
-
-const NAMES: Record<number, string> = { 400: 'ValidationError', 403: 'ForbiddenError', 404: 'NotFoundError', 409: 'ConflictError' };
+import { domainHandler } from '../http-errors';
 
 export function registerChangeRoutes(strapi: Core.Strapi): void {
   const engine = () => strapi.service('api::change-request.engine') as any;
-  const handle = (fn: (ctx: any, caller: any) => Promise<{ status?: number; body: any }>) => async (ctx: any) => {
-    try {
-      const caller = await engine().callerOf(ctx);
-      const out = await fn(ctx, caller);
-      ctx.status = out.status ?? 200;
-      ctx.body = out.body;
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      const status = STATUS_OF[e.code] ?? 400;
-      ctx.status = status;
-      ctx.body = { data: null, error: { status, name: NAMES[status], message: e.message, details: { ...(e.details ?? {}), code: e.code, ...(e.field ? { field: e.field } : {}) } } };
-    }
-  };
+  const handle = (fn: (ctx: any, caller: any) => Promise<{ status?: number; body: any }>) => domainHandler((ctx) => engine().callerOf(ctx), STATUS_OF, fn);
   const body = (ctx: any) => {
     const b = ctx.request.body;
     if (!b || typeof b !== 'object' || Array.isArray(b)) throw new DomainError('BODY_INVALID', '请求内容应为 JSON 对象');
