@@ -42,6 +42,8 @@ export default ({ env }: { env: any }) => ({
   },
   // Public rosters (公示): nightly publication (changed schools only) and on demand.
   rosters: { cron: env('XUEJI_ROSTERS_CRON', '30 1 * * *'), publishOnFirstStart: env.bool('XUEJI_ROSTERS_ON_START', true) },
+  // Daily reminders of approval steps due within two working days or overdue.
+  reminders: { cron: env('XUEJI_REMINDERS_CRON', '0 7 * * *') },
   // 学籍状态查询: look-ups per client address and minute.
   statusLookup: { perMinute: env.int('XUEJI_STATUS_LOOKUPS_PER_MINUTE', 10) },
   cron: { enabled: env.bool('XUEJI_CRON', true), timezone: 'Asia/Shanghai' },

@@ -70,6 +70,7 @@ export const ROUTE_RULES: Rule[] = [
   r('GET', /^\/xueji\/promotion\/(preview|runs)$/, 'scoped', '学年升级: preview and runs (province officials only, checked by the handler)'),
   r('GET', /^\/xueji\/promotion\/runs\/:schoolYear$/, 'scoped', '学年升级: one run and its report (province officials only)'),
   r('POST', /^\/xueji\/promotion\/runs(\/:schoolYear\/undo)?$/, 'scoped', '学年升级: manual start and undo (province officials only)'),
+  r('POST', /^\/xueji\/tasks\/reminders$/, 'scoped', 'daily deadline reminders started by hand (province officials only)'),
   r('POST', /^\/xueji\/rosters\/publish$/, 'scoped', '公示: publish the rosters of the caller\'s school or region'),
   r('GET', /^\/xueji\/notifications$/, 'self', 'own unit\'s to-do list and notices'),
   r('POST', /^\/xueji\/notifications\/:id\/read$/, 'self', 'mark own notice read'),

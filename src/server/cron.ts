@@ -8,6 +8,7 @@ import type { Core } from '@strapi/strapi';
 import cron, { type ScheduledTask } from 'node-cron';
 import { promotionService, targetOfToday } from './promotion';
 import { publishRosters } from './rosters';
+import { remindDeadlines } from './reminders';
 
 const g = globalThis as any;
 
@@ -29,6 +30,13 @@ export function cronTasks(strapi: Core.Strapi): CronTaskSpec[] {
       expression: cfg?.rosters?.cron ?? '30 1 * * *',
       async run(s) {
         await publishRosters(s, { scope: null, trigger: 'cron', actorName: '定时任务' });
+      },
+    },
+    {
+      name: 'reminders',
+      expression: cfg?.reminders?.cron ?? '0 7 * * *',
+      async run(s) {
+        await remindDeadlines(s, { trigger: 'cron', actorName: '定时任务' });
       },
     },
   ];

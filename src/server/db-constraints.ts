@@ -30,6 +30,8 @@ const SCOPED = [...SCOPED_TYPES];
 const SORT_INDEXES: Array<{ uid: string; attr: string }> = [{ uid: 'api::student.student', attr: 'name' }];
 
 export const COUNTER_TABLE = 'xueji_counters';
+/** One row per scheduled task and day (or school year): a second run is a no-op. */
+export const TASK_RUNS_TABLE = 'xueji_task_runs';
 
 const column = (strapi: Core.Strapi, uid: string, attr: string): string => {
   const meta: any = strapi.db.metadata.get(uid as any);
@@ -42,6 +44,14 @@ export async function ensureDbConstraints(strapi: Core.Strapi): Promise<void> {
     await knex.schema.createTable(COUNTER_TABLE, (t) => {
       t.string('key', 80).primary();
       t.bigInteger('value').notNullable().defaultTo(0);
+    });
+  }
+  if (!(await knex.schema.hasTable(TASK_RUNS_TABLE))) {
+    await knex.schema.createTable(TASK_RUNS_TABLE, (t) => {
+      t.string('task', 40).notNullable();
+      t.string('run_key', 40).notNullable();
+      t.timestamp('at');
+      t.primary(['task', 'run_key']);
     });
   }
   await migrateIdentityKeys(strapi);

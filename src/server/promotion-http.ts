@@ -8,6 +8,7 @@ import { DomainError } from '../domain/errors';
 import { scopeOfAdmin, isSuperAdmin } from './scope';
 import { promotionService, type Actor } from './promotion';
 import { domainHandler } from './http-errors';
+import { remindDeadlines } from './reminders';
 
 const STATUS: Record<string, number> = {
   PROVINCE_ONLY: 403, PROMOTION_RUN_NOT_FOUND: 404, PROMOTION_BLOCKED: 409, PROMOTION_RUNNING: 409, PROMOTION_NOT_UNDOABLE: 409,
@@ -55,6 +56,10 @@ export function registerPromotionRoutes(strapi: Core.Strapi): void {
         if (out.status === 'busy') throw new DomainError('PROMOTION_RUNNING', out.message);
         if (out.status === 'noop') return { status: 200, body: { data: out.run, meta: { noop: true, message: out.message } } };
         return { status: 201, body: { data: out.run, meta: { noop: false } } };
+      }),
+      route('POST', '/xueji/tasks/reminders', async (_ctx, actor) => {
+        const out = await remindDeadlines(strapi, { trigger: 'manual', actorName: actor.name });
+        return { status: out.status === 'done' ? 201 : 200, body: { data: out } };
       }),
       route('POST', '/xueji/promotion/runs/:schoolYear/undo', async (ctx, actor) => ({ body: { data: await svc.undo(actor, yearOf(ctx.params.schoolYear)!) } })),
     ],

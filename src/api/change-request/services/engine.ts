@@ -939,5 +939,5 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { id: user.id, name, scope, superAdmin };
   }
 
-  return { file, decide, decideMany, withdraw, resubmit, reverse, list, get, submitRegistrations, notifications, markRead, options, drafts, callerOf, resolveParty };
+  return { file, decide, decideMany, withdraw, resubmit, reverse, list, get, submitRegistrations, notifications, markRead, options, drafts, callerOf, resolveParty, notify };
 };
