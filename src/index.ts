@@ -9,6 +9,7 @@ import { registerMediaScope } from './server/media-scope';
 import { registerPrivateMedia } from './server/media-urls';
 import { registerAccountRoutes } from './server/accounts';
 import { registerChangeRoutes } from './server/changes/http';
+import { registerExcelRoutes } from './server/excel/http';
 import { syncContentApiPermissions } from './server/content-api-permissions';
 import { applyAdminLabels } from './server/admin-labels';
 import { enforceRouteTable } from './server/route-guard';
@@ -34,6 +35,7 @@ export default {
     registerMediaScope(strapi);
     registerAccountRoutes(strapi);
     registerChangeRoutes(strapi);
+    registerExcelRoutes(strapi);
     registerScopedHomepage(strapi);
     enforceRouteTable(strapi);
     await syncStaffRoles(strapi);

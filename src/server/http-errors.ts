@@ -15,3 +15,14 @@ export async function withDomainErrors<T>(fn: () => Promise<T>): Promise<T> {
     throw e;
   }
 }
+
+export type AdminRoute = [method: string, path: string, handler: (ctx: any) => Promise<void>];
+
+/** Registers admin-JWT routes under their own paths (/xueji/…), each behind the admin login. */
+export function registerAdminRoutes(strapi: { server: { routes: (r: any) => unknown } }, routes: AdminRoute[]): void {
+  strapi.server.routes({
+    type: 'admin',
+    prefix: '',
+    routes: routes.map(([method, path, handler]) => ({ method, path, handler, config: { policies: ['admin::isAuthenticatedAdmin'] } })),
+  });
+}
