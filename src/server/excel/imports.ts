@@ -27,7 +27,7 @@ import { reserveSequence } from '../sequences';
 import { writeAudit } from '../audit';
 import { BulkWriter, dialectOf, schemaOf, timestampValue, rowBuilder, linkOf, metaOf, type Row } from '../../seed/bulk';
 import { readRows, writeErrorWorkbook, type CellError } from './workbooks';
-import { checkUpload } from './upload-check';
+import { checkUpload, checkMergedCells } from './upload-check';
 import { readUpload, columnOfField, headerIndex, componentLink, importFail, cancelled, Cancelled, type Caller, type ParsedRow, type RunOpts, type ImportResult } from './import-read';
 import { importMatched } from './match-imports';
 import { findClass } from './import-read';
@@ -39,7 +39,7 @@ const CLASS = 'api::school-class.school-class';
 const SCHOOL = 'api::school.school';
 
 /** Kinds this build imports (the others answer IMPORT_KIND_UNSUPPORTED). */
-export const IMPORT_KINDS: readonly TemplateKind[] = ['students', 'update', 'resume', 'exam', 'evaluation', 'award', 'punishment', 'classes'];
+export const IMPORT_KINDS: readonly TemplateKind[] = ['students', 'update', 'resume', 'exam', 'evaluation', 'award', 'punishment', 'classes', 'graduates'];
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 /** Errors kept on the job (the error workbook has all of them). */
 const MAX_STORED_ERRORS = 1000;
@@ -147,7 +147,7 @@ async function runJob(strapi: Core.Strapi, jobId: number, file: string, caller: 
     }
   };
   try {
-    await checkUpload(file);
+    await checkMergedCells(file, await checkUpload(file));
     const opts: RunOpts = { jobId, kind: job.kind, file, caller, dryRun: !!job.dryRun, fileName: job.fileName, progress, check };
     const result = job.kind === 'students' ? await importStudents(strapi, opts) : await importMatched(strapi, opts);
     if (cancelled.has(jobId)) throw new Cancelled();

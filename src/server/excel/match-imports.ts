@@ -22,6 +22,7 @@ import { rowBuilder, linkOf, metaOf, timestampValue, dialectOf, type Row } from 
 import {
   readUpload, matchStudents, headerIndex, columnOfField, findClass, cancelled, Cancelled,
   type ParsedRow, type RunOpts, type ImportResult,
+  importFail,
 } from './import-read';
 
 const STUDENT = 'api::student.student';
@@ -80,6 +81,7 @@ export async function importMatched(strapi: Core.Strapi, o: RunOpts): Promise<Im
   let plan: (() => Promise<number>) | null = null;
   if (o.kind === 'update') plan = await planUpdate(strapi, rows, matched, add, index, colOf);
   else if (o.kind === 'classes') plan = await planClasses(strapi, rows, matched, add, colOf);
+  else if (o.kind === 'graduates') plan = await planGraduates(strapi, o, rows, matched, add, colOf);
   else plan = planSubRecords(strapi, o.kind as SubRecordKind, rows, matched, add, index, cols.name);
 
   errors.sort((a, b) => a.row - b.row || a.column - b.column);
@@ -87,6 +89,16 @@ export async function importMatched(strapi: Core.Strapi, o: RunOpts): Promise<Im
   const result: ImportResult = { rowsRead: rows.length, rowsValid: valid, rowsWritten: 0, errors, headerCount };
   if (errors.length || o.dryRun) return result;
   await o.check();
+  if (o.kind === 'graduates') {
+    // Filed through the change engine (its own transaction, chain and notifications).
+    result.rowsWritten = await plan();
+    await writeAudit(strapi, {
+      action: 'import', subjectType: 'api::import-job.import-job', subjectId: String(o.jobId), scope: scopeColumnsOfRow([...matched.values()][0] ?? {}),
+      changes: { kind: o.kind, fileName: o.fileName, rowsRead: rows.length, rowsWritten: result.rowsWritten },
+      actor: { id: o.caller.id, name: o.caller.name, kind: 'admin' },
+    });
+    return result;
+  }
   result.rowsWritten = await withSystemWrite(`import ${o.jobId}`, () => strapi.db.transaction(async () => {
     if (cancelled.has(o.jobId)) throw new Cancelled();
     const n = await plan!();
@@ -246,5 +258,43 @@ async function planClasses(strapi: Core.Strapi, rows: ParsedRow[], matched: Map<
     const st = columnKinds(strapi, STUDENT, ['updatedAt']);
     await updateRows(sql, sql.table(STUDENT), moves.map((m) => ({ id: m.s.id, [st.cols.updatedAt]: sql.ts(new Date()) })), st.kinds);
     return moves.length;
+  };
+}
+
+// ------------------------------------------------------------------------- graduates
+/**
+ * A graduates list files graduation (毕业, change type 21) through the change engine, one request
+ * per grade: graduation is decided for a whole grade, so the list must name every student of
+ * the grade still on the roll (others first get their own change, e.g. 留级).
+ */
+async function planGraduates(strapi: Core.Strapi, o: RunOpts, rows: ParsedRow[], matched: Map<ParsedRow, Data>, add: Add, colOf: (h: string) => number) {
+  if (o.caller.scope?.level !== 'school') throw importFail('FILER_NOT_ALLOWED', '毕业生名单由学校导入：学籍变动由学校提出申请，教育行政部门负责审批', 403);
+  const byGrade = new Map<number, ParsedRow[]>();
+  for (const p of rows) {
+    const s = matched.get(p);
+    if (!s || !writable(p, s, add, colOf('姓名'))) continue;
+    if (s.registrationStatus !== 'registered' || !IN_SCHOOL_STATUSES.includes(s.enrollmentStatus)) {
+      add(p.row, colOf('姓名'), 'STUDENT_NOT_IN_SCHOOL', '学籍状态：只有已注册的在校学生才能毕业'); p.ok = false; continue;
+    }
+    (byGrade.get(Number(s.grade)) ?? byGrade.set(Number(s.grade), []).get(Number(s.grade))!).push(p);
+  }
+  for (const [grade, list] of byGrade) {
+    const onRoll = await strapi.db.query(STUDENT).count({
+      where: { schoolCode: o.caller.scope.code, grade, registrationStatus: 'registered', enrollmentStatus: { $in: IN_SCHOOL_STATUSES as any } },
+    });
+    if (list.length < onRoll) {
+      add(list[0].row, colOf('姓名'), 'GRADUATES_INCOMPLETE', `年级：${grade} 年级在校 ${onRoll} 人，名单只有 ${list.length} 人；毕业按年级整体办理，请列出全部毕业生（不毕业的学生请先办理留级等学籍变动）`);
+      list[0].ok = false;
+    }
+  }
+  return async () => {
+    const engine = strapi.service('api::change-request.engine') as any;
+    let n = 0;
+    for (const [grade, list] of byGrade) {
+      const note = list.map((p) => p.record.reason).filter(Boolean).slice(0, 3).join('；');
+      await engine.file(o.caller, { type: '21', reason: `毕业生名单导入（${o.fileName}，${list.length} 人）${note ? `：${note}` : ''}`.slice(0, 2000), payload: { grade } });
+      n += list.length;
+    }
+    return n;
   };
 }

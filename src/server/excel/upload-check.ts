@@ -4,6 +4,7 @@
  * read without inflating anything, and the uncompressed total and ratio are bounded.
  */
 import fs from 'fs';
+import zlib from 'zlib';
 import { DomainError } from '../../domain/errors';
 
 /** Uncompressed bytes an import may expand to, in all (a 100,000-row sheet is ~100 MB). */
@@ -13,7 +14,10 @@ export const MAX_RATIO = 200;
 
 const fail = (code: string, message: string) => new DomainError(code, message);
 
-export async function checkUpload(file: string): Promise<void> {
+export interface ZipEntry { name: string; method: number; compressed: number; offset: number }
+
+/** Checks the upload; returns the entry of the first worksheet (for the merged-cell scan). */
+export async function checkUpload(file: string): Promise<ZipEntry | null> {
   const fh = await fs.promises.open(file, 'r');
   try {
     const { size } = await fh.stat();
@@ -38,6 +42,7 @@ export async function checkUpload(file: string): Promise<void> {
     await fh.read(cd, 0, cdSize, cdOffset);
     let total = 0;
     let hasWorkbook = false;
+    let sheet: ZipEntry | null = null;
     let p = 0;
     for (let n = 0; n < entries && p + 46 <= cd.length; n++) {
       if (cd.readUInt32LE(p) !== 0x02014b50) break;
@@ -49,6 +54,7 @@ export async function checkUpload(file: string): Promise<void> {
       const commentLen = cd.readUInt16LE(p + 32);
       const name = cd.toString('utf8', p + 46, p + 46 + nameLen);
       if (name === 'xl/workbook.xml') hasWorkbook = true;
+      if (name === 'xl/worksheets/sheet1.xml') sheet = { name, method: cd.readUInt16LE(p + 10), compressed, offset: cd.readUInt32LE(p + 42) };
       if (flags & 1) throw fail('IMPORT_ENCRYPTED', '文件已加密：请取消密码后另存为 .xlsx 再导入');
       total += uncompressed;
       if (uncompressed === 0xffffffff || total > MAX_UNCOMPRESSED || (uncompressed > 10 * 1024 * 1024 && uncompressed / Math.max(1, compressed) > MAX_RATIO)) {
@@ -57,7 +63,38 @@ export async function checkUpload(file: string): Promise<void> {
       p += 46 + nameLen + extraLen + commentLen;
     }
     if (!hasWorkbook) throw fail('IMPORT_NOT_XLSX', '压缩包中没有 Excel 工作簿：请上传 .xlsx 文件');
+    return sheet;
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * Merged cells of the first worksheet (`<mergeCell ref="A2:A3"/>`), read by inflating the sheet
+ * entry as a stream (bounded memory; the streaming workbook reader does not report merges).
+ * A merge below the header row hides values (only its first cell has one): refused.
+ */
+export async function checkMergedCells(file: string, entry: ZipEntry | null): Promise<void> {
+  if (!entry || (entry.method !== 8 && entry.method !== 0)) return;
+  const fh = await fs.promises.open(file, 'r');
+  const head = Buffer.alloc(30);
+  try { await fh.read(head, 0, 30, entry.offset); } finally { await fh.close(); }
+  if (head.readUInt32LE(0) !== 0x04034b50) return;
+  const start = entry.offset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
+  const raw = fs.createReadStream(file, { start, end: start + entry.compressed - 1 });
+  const xml = entry.method === 8 ? raw.pipe(zlib.createInflateRaw()) : raw;
+  const found: string[] = [];
+  let tail = '';
+  for await (const chunk of xml) {
+    const text = tail + chunk.toString('utf8');
+    for (const m of text.matchAll(/<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
+      if (Number(m[4]) >= 2 && found.length < 5) found.push(`${m[1]}${m[2]}:${m[3]}${m[4]}`);
+    }
+    tail = text.slice(-200);
+    if (found.length >= 5) { xml.destroy(); raw.destroy(); break; }
+  }
+  const unique = [...new Set(found)];
+  if (unique.length) {
+    throw fail('CELL_MERGED', `文件中有合并单元格（${unique.join('、')}）：合并后只有第一个单元格有内容，请取消合并并在每个单元格中填写后再导入`);
   }
 }

@@ -5,12 +5,37 @@
  * comment naming the rule) and the streaming row reader of uploads.
  */
 import fs from 'fs';
+import { StringDecoder } from 'string_decoder';
 import ExcelJS from 'exceljs';
 import {
   columnsOf, SEPARATOR_COLUMN, SEPARATOR_HEADER, SCHOOL_CODE_HEADER, ERROR_REASON_HEADER, TEMPLATE_TITLES,
   type Column, type TemplateKind,
 } from '../../domain/excel-columns';
 import { codeOptions } from '../../domain/code-lookup';
+
+/**
+ * ExcelJS 4.4's streaming reader decodes each zip chunk on its own (utils/parse-sax.js), so a
+ * Chinese character split across two chunks turns into U+FFFD (seen at row ~2,000 of a
+ * 10,000-row file). The worksheet and shared-string entries are decoded here as one UTF-8
+ * stream instead; the reader passes strings through unchanged.
+ */
+async function* utf8(chunks: AsyncIterable<any>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+const readerProto: any = (ExcelJS.stream.xlsx.WorkbookReader as any).prototype;
+if (!readerProto.__xuejiUtf8) {
+  const parseWorksheet = readerProto._parseWorksheet;
+  const parseSharedStrings = readerProto._parseSharedStrings;
+  readerProto._parseWorksheet = function (iterable: AsyncIterable<any>, sheetNo: number) { return parseWorksheet.call(this, utf8(iterable), sheetNo); };
+  readerProto._parseSharedStrings = function (entry: any) { entry.setEncoding?.('utf8'); return parseSharedStrings.call(this, entry); };
+  readerProto.__xuejiUtf8 = true;
+}
 
 const TEMPLATE_ROWS = 5000;
 const CODE_SHEET = '代码表';
