@@ -54,6 +54,13 @@ export function columnOfField(index: Map<string, number>, field?: string): numbe
   return index.get(f) ?? index.get(f.replace(/^(家庭成员\d)成员/, '$1')) ?? 0;
 }
 
+/**
+ * A stored cell value that does not keep the reader's text chunk alive: V8 makes substrings of
+ * 13 or more characters "sliced" views of their parent string, so 100,000 kept rows would hold
+ * the whole inflated sheet XML. Such strings are copied.
+ */
+const own = (v: unknown) => (typeof v === 'string' && v.length >= 13 ? Buffer.from(v, 'utf8').toString('utf8') : v);
+
 const isBlank = (values: any[]) => values.every((v) => v === null || v === undefined || (typeof v === 'string' && v.trim() === ''));
 
 /**
@@ -96,6 +103,7 @@ export async function readUpload(kind: TemplateKind, o: RunOpts, partial = false
       const parsed = parseCell(field, values[i], col.header);
       if ('problem' in parsed) { add(number, i + 1, parsed.problem.code, parsed.problem.message); p.ok = false; return; }
       if (parsed.value === undefined) return;
+      parsed.value = own(parsed.value);
       if (col.group === 'student') {
         if (col.key === 'schoolClass') p.classText = String(parsed.value);
         else p.student[col.key] = parsed.value;

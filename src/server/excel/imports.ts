@@ -225,7 +225,7 @@ async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportRe
   const keys = new Map<string, number>();
   const today = new Date();
   for (const p of rows) {
-    if (p.schoolCode && !errors.some((e) => e.row === p.row && e.code === 'SCHOOL_CODE_REQUIRED')) {
+    if (p.schoolCode) {
       const school = schools.get(p.schoolCode);
       if (!school) { add(p.row, colOf(SCHOOL_CODE_HEADER) || 1, 'SCHOOL_NOT_FOUND', `${SCHOOL_CODE_HEADER}：学校“${p.schoolCode}”不存在`); p.ok = false; }
       else if (caller.scope && !inScope(SCHOOL, caller.scope, school)) { add(p.row, colOf(SCHOOL_CODE_HEADER) || 1, 'OUT_OF_SCOPE', `${SCHOOL_CODE_HEADER}：学校“${p.schoolCode}”不在管辖范围内`); p.ok = false; }
@@ -261,17 +261,19 @@ async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportRe
 
   // ---------------------------------------------------------------- against the database: 查重 and class caps
   const allKeys = [...keys.keys()];
+  const rowOfKey = new Map<string, ParsedRow>();
+  for (const r of rows) if (r.ok && r.student.identityKey) rowOfKey.set(r.student.identityKey, r);
   for (let i = 0; i < allKeys.length; i += 500) {
     const found = await strapi.db.query(STUDENT).findMany({ where: { identityKey: { $in: allKeys.slice(i, i + 500) } }, select: ['identityKey', 'schoolCode'] });
     for (const f of found) {
-      const p = rows.find((r) => r.ok && r.student.identityKey === f.identityKey);
+      const p = rowOfKey.get(f.identityKey);
       if (p) { add(p.row, colOf('身份证件号'), 'STUDENT_DUPLICATE', `身份证件号：身份证号已被注册（学校标识码 ${f.schoolCode}），一人只能有一个学籍`); p.ok = false; }
     }
   }
   const perClass = new Map<number, ParsedRow[]>();
   for (const p of rows) if (classOf.has(p)) (perClass.get(classOf.get(p)!.id) ?? perClass.set(classOf.get(p)!.id, []).get(classOf.get(p)!.id)!).push(p);
   for (const [classId, list] of perClass) {
-    const cls = [...classOf.values()].find((c) => c.id === classId)!;
+    const cls = classOf.get(list[0])!;
     const count = await strapi.db.query(STUDENT).count({ where: { schoolClass: { id: classId }, enrollmentStatus: { $in: IN_SCHOOL_STATUSES as any } } });
     const stage = stageOfGrade(cls.grade, cls.schoolingSystem || cls.school.schoolingSystem);
     try { checkClassCapacity(count, list.length, stage, cfg.classCaps); } catch (e: any) {
