@@ -7,6 +7,8 @@ const config: Core.Config.Middlewares = [
   'strapi::cors',
   'strapi::poweredBy',
   'strapi::query',
+  // Excel uploads over 100 MB refused before the body is read (src/middlewares/import-limit.ts).
+  'global::import-limit',
   'strapi::body',
   'strapi::session',
   // Lockout, password complexity and expiry, login audit — around Strapi's admin auth routes.

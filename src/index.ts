@@ -9,6 +9,7 @@ import { registerMediaScope } from './server/media-scope';
 import { registerPrivateMedia } from './server/media-urls';
 import { registerAccountRoutes } from './server/accounts';
 import { registerChangeRoutes } from './server/changes/http';
+import { registerExcelRoutes } from './server/excel/http';
 import { syncContentApiPermissions } from './server/content-api-permissions';
 import { applyAdminLabels } from './server/admin-labels';
 import { enforceRouteTable } from './server/route-guard';
@@ -43,6 +44,7 @@ export default {
     registerPromotionRoutes(strapi);
     registerRosterRoutes(strapi);
     registerOpenApiRoute(strapi);
+    registerExcelRoutes(strapi);
     registerScopedHomepage(strapi);
     enforceRouteTable(strapi);
     await syncStaffRoles(strapi);

@@ -72,6 +72,11 @@ export const ROUTE_RULES: Rule[] = [
   r('POST', /^\/xueji\/promotion\/runs(\/:schoolYear\/undo)?$/, 'scoped', '学年升级: manual start and undo (province officials only)'),
   r('POST', /^\/xueji\/tasks\/reminders$/, 'scoped', 'daily deadline reminders started by hand (province officials only)'),
   r('POST', /^\/xueji\/rosters\/publish$/, 'scoped', '公示: publish the rosters of the caller\'s school or region'),
+  r('GET', /^\/xueji\/templates\/:kind$/, 'self', 'Excel templates (no records; a bureau copy has the 学校标识码 column)'),
+  r(['GET', 'POST'], /^\/xueji\/imports$/, 'scoped', 'Excel imports: past jobs of the region, upload (every row checked against the caller scope)'),
+  r('GET', /^\/xueji\/imports\/:id(\/errors\.xlsx)?$/, 'scoped', 'one import job and its error workbook (the jobs of the region only)'),
+  r('POST', /^\/xueji\/imports\/:id\/cancel$/, 'scoped', 'cancel an import job of the region'),
+  r('GET', /^\/xueji\/exports\/:kind$/, 'scoped', 'Excel exports of the region (student list, 花名册, change history, national format)'),
   r('GET', /^\/xueji\/notifications$/, 'self', 'own unit\'s to-do list and notices'),
   r('POST', /^\/xueji\/notifications\/:id\/read$/, 'self', 'mark own notice read'),
   r('GET', /^\/api\/(authorities|schools|school-classes|students|resume-entries|exam-results|evaluations|awards|punishments|change-requests|approvals|audit-logs)(\/:id)?$/, 'scoped', 'REST reads through scoped controllers'),
@@ -100,7 +105,7 @@ export const ROUTE_RULES: Rule[] = [
   r('*', /^\/i18n\/(ai-localization-jobs|content-manager\/get-fill-from-locale)\/.*$/, 'denied', 'no AI, no localised types'),
   r('*', /^\/api\/(users|users-permissions|content-type-builder|i18n|email|upload)(\/.*)?$/, 'denied', 'system types are not served over REST'),
   r('*', /^\/api\/(connect\/.*|auth\/:provider\/callback|auth\/local\/register|auth\/email-confirmation|auth\/send-email-confirmation)$/, 'denied', 'no open registration, no third-party sign-in'),
-  r('*', /^\/api\/(authorities|schools|school-classes|students|resume-entries|exam-results|evaluations|awards|punishments|change-requests|approvals|audit-logs|staff-scopes|notifications)(\/.*)?$/, 'denied', 'REST writes: the admin panel, imports and the change engine write'),
+  r('*', /^\/api\/(authorities|schools|school-classes|students|resume-entries|exam-results|evaluations|awards|punishments|change-requests|approvals|audit-logs|staff-scopes|notifications|import-jobs)(\/.*)?$/, 'denied', 'REST writes: the admin panel, imports and the change engine write'),
 ];
 
 /** The rule for a route (method + path template as registered), or undefined when none covers it. */

@@ -42,3 +42,14 @@ export function domainHandler<C>(callerOf: (ctx: any) => Promise<C>, statusOf: R
     }
   };
 }
+
+export type AdminRoute = [method: string, path: string, handler: (ctx: any) => Promise<void>];
+
+/** Registers admin-JWT routes under their own paths (/xueji/…), each behind the admin login. */
+export function registerAdminRoutes(strapi: { server: { routes: (r: any) => unknown } }, routes: AdminRoute[]): void {
+  strapi.server.routes({
+    type: 'admin',
+    prefix: '',
+    routes: routes.map(([method, path, handler]) => ({ method, path, handler, config: { policies: ['admin::isAuthenticatedAdmin'] } })),
+  });
+}

@@ -74,3 +74,11 @@ export async function withRules(over: Record<string, unknown>) {
   strapi.config.set('xueji.changes', { ...before, ...over });
   return () => strapi.config.set('xueji.changes', before);
 }
+
+/** The school of a school-level account (its staff-scope code). */
+export async function schoolOfAccount(email = 'school@xueji.demo') {
+  const strapi: any = await getStrapi();
+  const user = await strapi.db.query('admin::user').findOne({ where: { email } });
+  const scope = await strapi.db.query('api::staff-scope.staff-scope').findOne({ where: { adminUserId: user.id } });
+  return strapi.db.query(SCHOOL).findOne({ where: { code: scope.code } });
+}

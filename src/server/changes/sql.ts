@@ -58,8 +58,8 @@ export async function sqlOf(strapi: Core.Strapi): Promise<Sql> {
 export const rowsOf = (res: any): any[] => (Array.isArray(res) ? res : res?.rows ?? []);
 
 /** PostgreSQL column types for json_to_recordset, by kind. */
-export type ColKind = 'int' | 'text' | 'json' | 'date' | 'timestamp';
-const PG_TYPE: Record<ColKind, string> = { int: 'integer', text: 'text', json: 'jsonb', date: 'date', timestamp: 'timestamp(6)' };
+export type ColKind = 'int' | 'text' | 'json' | 'date' | 'timestamp' | 'num' | 'bool';
+const PG_TYPE: Record<ColKind, string> = { int: 'integer', text: 'text', json: 'jsonb', date: 'date', timestamp: 'timestamp(6)', num: 'numeric', bool: 'boolean' };
 
 /**
  * `UPDATE table SET c = v.c … FROM <rows> v WHERE t.id = v.id [AND t.<guard> = v.<guard>]`

@@ -1,0 +1,155 @@
+/**
+ * The new-student Excel import under load, on PostgreSQL, in one run on the same files:
+ *   1. a bare ExcelJS streaming parse (WorkbookReader, every cell touched) of a 10,000-row and a
+ *      100,000-row national-template file;
+ *   2. the import of each file through POST /xueji/imports (upload, streaming read, every row
+ *      checked with the panel's rules, one set-based transaction), timed until the job is done,
+ *      with the process's peak RSS sampled every 50 ms;
+ *   3. per-row Document Service creates (`strapi.documents(...).create`, the admin panel's path)
+ *      of a 1,000-row sample, extrapolated to 10,000.
+ * Goals (issue 11): 10,000 rows within 2× the bare parse, at least 50× faster than per-row
+ * creates; 100,000 rows under 500 MB RSS.
+ *
+ *   npx tsx scripts/bench/import.ts [--small 10000] [--large 100000] [--sample 1000] [--students 1500]
+ *
+ * Class caps are lifted for the run (XUEJI_CAP_PRIMARY) so one grade-1 class can take every row.
+ */
+import fs from 'fs';
+import path from 'path';
+import ExcelJS from 'exceljs';
+import { arg, root, bootOnPostgres } from './lib';
+import { makeIdNumber } from '../../src/domain/id-card';
+import { NATIONAL_COLUMNS } from '../../src/domain/excel-columns';
+import { readRows } from '../../src/server/excel/workbooks';
+
+const SMALL = arg('small', 10_000);
+const LARGE = arg('large', 100_000);
+const SAMPLE = arg('sample', 1000);
+const STUDENTS = arg('students', 1500);
+const STUDENT = 'api::student.student';
+const CLASS = 'api::school-class.school-class';
+
+const year = new Date().getFullYear() - (new Date().getMonth() < 7 ? 1 : 0);
+const DAY = 86400000;
+let serial = 0;
+/** Unique, valid ID numbers of children the right age for grade 1 (region 340111: no demo student). */
+function nextChild(): { id: string; birth: string; gender: string } {
+  const n = serial++;
+  const day = n % 360;
+  const seq = 1 + Math.floor(n / 360);
+  const d = new Date(Date.UTC(year - 7, 8, 2) + day * DAY);
+  const birth = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
+  return { id: makeIdNumber('340111', birth, seq), birth, gender: seq % 2 ? '1' : '2' };
+}
+
+function rowValues(cls: { name: string }): string[] {
+  const c = nextChild();
+  const v: Record<string, string> = {
+    姓名: '测试学生', 性别: c.gender, 出生日期: c.birth, 出生地: '340104000000', 籍贯: '340104000000', 民族: '01', '国籍/地区': '156',
+    身份证件类型: '1', 身份证件号: c.id, 港澳台侨外: '00', 健康状况: '1', 户口所在地: '340104000000', 户口性质: '2',
+    年级: '1', 班级: cls.name, 入学年月: `${year}09`, 入学方式: '11', 就读方式: '1', 现住址: '合肥市蜀山区长江西路1号',
+    通信地址: '合肥市蜀山区长江西路1号', 家庭地址: '合肥市蜀山区长江西路1号', 联系电话: '13800000000', 邮政编码: '230031',
+    是否独生子女: '1', 是否受过学前教育: '1', '上下学距离(公里)': '2.5',
+    家庭成员1姓名: '测试父亲', 家庭成员1关系: '1', 家庭成员1是否监护人: '1', 家庭成员1身份证件类型: '1', 家庭成员1身份证件号: makeIdNumber('340104', '19880101', 131),
+    家庭成员2姓名: '测试母亲', 家庭成员2关系: '2', 家庭成员2是否监护人: '1',
+  };
+  return NATIONAL_COLUMNS.map((col) => v[col.header] ?? '');
+}
+
+async function writeFile(file: string, n: number, cls: { name: string }) {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: false, useSharedStrings: false });
+  const ws = wb.addWorksheet('学生');
+  ws.addRow(NATIONAL_COLUMNS.map((c) => c.header)).commit();
+  for (let i = 0; i < n; i++) ws.addRow(rowValues(cls)).commit();
+  ws.commit();
+  await wb.commit();
+}
+
+async function bareParse(file: string): Promise<number> {
+  const t0 = Date.now();
+  let cells = 0;
+  for await (const { values } of readRows(file)) for (const v of values) if (v !== undefined) cells++;
+  void cells;
+  return (Date.now() - t0) / 1000;
+}
+
+async function main() {
+  process.env.XUEJI_CAP_PRIMARY = '1000000';
+  // Peak RSS of the import is read against the process before it (Strapi, PostgreSQL client, files).
+  const { strapi, http, stop } = await bootOnPostgres(STUDENTS);
+  const s: any = strapi;
+  try {
+    const login = await http.post('/admin/login').send({ email: 'school@xueji.demo', password: 'Xueji@2026' });
+    const token = login.body.data.token;
+    const user = await s.db.query('admin::user').findOne({ where: { email: 'school@xueji.demo' } });
+    const scope = await s.db.query('api::staff-scope.staff-scope').findOne({ where: { adminUserId: user.id } });
+    const cls = (await s.db.query(CLASS).findMany({ where: { schoolCode: scope.code, grade: 1 }, populate: { school: true } }))[0];
+    const dir = path.join(root, '.tmp', 'bench-import');
+    fs.mkdirSync(dir, { recursive: true });
+    const results: string[] = [];
+    let small: { seconds: number; parse: number } | null = null;
+
+    for (const n of [SMALL, LARGE]) {
+      const file = path.join(dir, `students-${n}.xlsx`);
+      const tw = Date.now();
+      await writeFile(file, n, cls);
+      console.log(`file of ${n} rows: ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, written in ${((Date.now() - tw) / 1000).toFixed(1)} s`);
+      if (n === SMALL) await bareParse(file); // warm-up (JIT), not counted
+      const parse = await bareParse(file);
+      if (global.gc) global.gc();
+      let peak = process.memoryUsage().rss;
+      const base = peak;
+      const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+      const t0 = Date.now();
+      const res = await http.post('/xueji/imports').set('Authorization', `Bearer ${token}`).field('kind', 'students').attach('file', file);
+      if (res.status !== 202) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);
+      let job: any;
+      for (;;) {
+        job = (await http.get(`/xueji/imports/${res.body.data.id}`).set('Authorization', `Bearer ${token}`)).body.data;
+        if (['done', 'failed', 'cancelled'].includes(job.state)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const seconds = (Date.now() - t0) / 1000;
+      clearInterval(sampler);
+      if (job.state !== 'done') throw new Error(`import of ${n}: ${job.state} ${JSON.stringify(job.errors.slice(0, 3))}`);
+      const line = `import ${n} rows: ${seconds.toFixed(1)} s (${Math.round(n / seconds)} rows/s), bare parse ${parse.toFixed(1)} s → ${(seconds / parse).toFixed(2)}× parse; peak RSS ${(peak / 1e6).toFixed(0)} MB (before ${(base / 1e6).toFixed(0)} MB); rows written ${job.rowsWritten}`;
+      console.log(line);
+      results.push(line);
+      if (n === SMALL) small = { seconds, parse };
+    }
+
+    // Per-row Document Service creates (the panel's path), a sample, extrapolated — into a fresh
+    // class of the same school, so the per-row class count is not over the 110,000 rows above.
+    const fresh = await s.documents(CLASS).create({ data: { school: cls.school.documentId, grade: 1, number: 88, foundedYearMonth: `${year}09` } });
+    const t1 = Date.now();
+    for (let i = 0; i < SAMPLE; i++) {
+      const c = nextChild();
+      await s.documents(STUDENT).create({
+        data: {
+          name: '单条创建', gender: c.gender, birthDate: `${c.birth.slice(0, 4)}-${c.birth.slice(4, 6)}-${c.birth.slice(6)}`, birthPlace: '340104000000',
+          nativePlace: '340104000000', ethnicity: '01', nationality: '156', idType: '1', idNumber: c.id, hmtStatus: '00', health: '1',
+          hukouRegion: '340104000000', hukouType: '2', grade: 1, entryYearMonth: `${year}09`, entryMethod: '11', studyMode: '1',
+          currentAddress: '合肥市蜀山区长江西路1号', mailingAddress: '合肥市蜀山区长江西路1号', homeAddress: '合肥市蜀山区长江西路1号',
+          phone: '13800000000', postcode: '230031', onlyChild: '1', preschooled: '1', schoolClass: fresh.documentId,
+          family: [
+            { name: '测试父亲', relation: '1', isGuardian: '1', idType: '1', idNumber: makeIdNumber('340104', '19880101', 131) },
+            { name: '测试母亲', relation: '2', isGuardian: '1' },
+          ],
+        },
+      });
+    }
+    const perRow = (Date.now() - t1) / 1000;
+    const per10k = (perRow / SAMPLE) * SMALL;
+    const line = `per-row Document Service creates: ${SAMPLE} in ${perRow.toFixed(1)} s (${Math.round(SAMPLE / perRow)}/s) → ${SMALL} extrapolated ${per10k.toFixed(0)} s`;
+    console.log(line);
+    results.push(line);
+    if (small) {
+      results.push(`goals: ${SMALL} rows within 2× parse: ${(small.seconds / small.parse).toFixed(2)}× ${small.seconds <= 2 * small.parse ? 'MET' : 'NOT MET'}; ≥ 50× faster than per-row: ${(per10k / small.seconds).toFixed(0)}× ${per10k / small.seconds >= 50 ? 'MET' : 'NOT MET'}`);
+    }
+    console.log(`\n=== summary ===\n${results.join('\n')}`);
+  } finally {
+    await stop();
+  }
+}
+
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,100 @@
+/**
+ * What an upload must be before the workbook reader sees it: an .xlsx (a zip), not encrypted
+ * (an encrypted workbook is an OLE compound file), and no zip bomb — the central directory is
+ * read without inflating anything, and the uncompressed total and ratio are bounded.
+ */
+import fs from 'fs';
+import zlib from 'zlib';
+import { DomainError } from '../../domain/errors';
+
+/** Uncompressed bytes an import may expand to, in all (a 100,000-row sheet is ~100 MB). */
+export const MAX_UNCOMPRESSED = 1024 * 1024 * 1024;
+/** Compression ratio above which an entry larger than 10 MB is a bomb (xlsx XML compresses ~10–30×). */
+export const MAX_RATIO = 200;
+
+const fail = (code: string, message: string) => new DomainError(code, message);
+
+export interface ZipEntry { name: string; method: number; compressed: number; offset: number }
+
+/** Checks the upload; returns the entry of the first worksheet (for the merged-cell scan). */
+export async function checkUpload(file: string): Promise<ZipEntry | null> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    const head = Buffer.alloc(8);
+    await fh.read(head, 0, 8, 0);
+    if (head.readUInt32BE(0) === 0xd0cf11e0) {
+      throw fail('IMPORT_ENCRYPTED', '文件已加密（设置了打开密码）或是旧版 .xls 格式：请取消密码并另存为 .xlsx 后再导入');
+    }
+    if (head.readUInt32LE(0) !== 0x04034b50) throw fail('IMPORT_NOT_XLSX', '文件不是 Excel 工作簿（.xlsx）：请使用下载的模板，另存为 .xlsx 后导入');
+    // End of central directory: the last 22 bytes + up to 64 KB of comment.
+    const tailLen = Math.min(size, 22 + 65535);
+    const tail = Buffer.alloc(tailLen);
+    await fh.read(tail, 0, tailLen, size - tailLen);
+    let eocd = -1;
+    for (let i = tailLen - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    if (eocd < 0) throw fail('IMPORT_NOT_XLSX', '文件不是完整的 Excel 工作簿（.xlsx），可能已损坏或未上传完整');
+    const entries = tail.readUInt16LE(eocd + 10);
+    const cdSize = tail.readUInt32LE(eocd + 12);
+    const cdOffset = tail.readUInt32LE(eocd + 16);
+    if (cdOffset + cdSize > size || cdSize > 64 * 1024 * 1024) throw fail('IMPORT_NOT_XLSX', '文件不是完整的 Excel 工作簿（.xlsx），可能已损坏');
+    const cd = Buffer.alloc(cdSize);
+    await fh.read(cd, 0, cdSize, cdOffset);
+    let total = 0;
+    let hasWorkbook = false;
+    let sheet: ZipEntry | null = null;
+    let p = 0;
+    for (let n = 0; n < entries && p + 46 <= cd.length; n++) {
+      if (cd.readUInt32LE(p) !== 0x02014b50) break;
+      const flags = cd.readUInt16LE(p + 8);
+      const compressed = cd.readUInt32LE(p + 20);
+      const uncompressed = cd.readUInt32LE(p + 24);
+      const nameLen = cd.readUInt16LE(p + 28);
+      const extraLen = cd.readUInt16LE(p + 30);
+      const commentLen = cd.readUInt16LE(p + 32);
+      const name = cd.toString('utf8', p + 46, p + 46 + nameLen);
+      if (name === 'xl/workbook.xml') hasWorkbook = true;
+      if (name === 'xl/worksheets/sheet1.xml') sheet = { name, method: cd.readUInt16LE(p + 10), compressed, offset: cd.readUInt32LE(p + 42) };
+      if (flags & 1) throw fail('IMPORT_ENCRYPTED', '文件已加密：请取消密码后另存为 .xlsx 再导入');
+      total += uncompressed;
+      if (uncompressed === 0xffffffff || total > MAX_UNCOMPRESSED || (uncompressed > 10 * 1024 * 1024 && uncompressed / Math.max(1, compressed) > MAX_RATIO)) {
+        throw fail('IMPORT_ZIP_BOMB', '文件解压后过大或压缩比异常（疑似压缩炸弹），已拒绝；请上传正常的 Excel 工作簿');
+      }
+      p += 46 + nameLen + extraLen + commentLen;
+    }
+    if (!hasWorkbook) throw fail('IMPORT_NOT_XLSX', '压缩包中没有 Excel 工作簿：请上传 .xlsx 文件');
+    return sheet;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Merged cells of the first worksheet (`<mergeCell ref="A2:A3"/>`), read by inflating the sheet
+ * entry as a stream (bounded memory; the streaming workbook reader does not report merges).
+ * A merge below the header row hides values (only its first cell has one): refused.
+ */
+export async function checkMergedCells(file: string, entry: ZipEntry | null): Promise<void> {
+  if (!entry || (entry.method !== 8 && entry.method !== 0)) return;
+  const fh = await fs.promises.open(file, 'r');
+  const head = Buffer.alloc(30);
+  try { await fh.read(head, 0, 30, entry.offset); } finally { await fh.close(); }
+  if (head.readUInt32LE(0) !== 0x04034b50) return;
+  const start = entry.offset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
+  const raw = fs.createReadStream(file, { start, end: start + entry.compressed - 1 });
+  const xml = entry.method === 8 ? raw.pipe(zlib.createInflateRaw()) : raw;
+  const found: string[] = [];
+  let tail = '';
+  for await (const chunk of xml) {
+    const text = tail + chunk.toString('utf8');
+    for (const m of text.matchAll(/<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
+      if (Number(m[4]) >= 2 && found.length < 5) found.push(`${m[1]}${m[2]}:${m[3]}${m[4]}`);
+    }
+    tail = text.slice(-200);
+    if (found.length >= 5) { xml.destroy(); raw.destroy(); break; }
+  }
+  const unique = [...new Set(found)];
+  if (unique.length) {
+    throw fail('CELL_MERGED', `文件中有合并单元格（${unique.join('、')}）：合并后只有第一个单元格有内容，请取消合并并在每个单元格中填写后再导入`);
+  }
+}
