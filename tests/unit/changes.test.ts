@@ -22,6 +22,7 @@ import {
   checkResubmit,
   checkReverse,
   isOpen,
+  suspensionEnd,
   type ChangeRules,
   type FilingFacts,
   type StudentFacts,
@@ -780,5 +781,14 @@ describe('transfer windows (A §15, when configured)', () => {
     expect(refusals('13', t('2026-11-02'), { transferWindows: windows })).toEqual(['TRANSFER_OUT_OF_WINDOW']);
     expect(refusals('13', t('2026-11-02', { hardship: true }), { transferWindows: windows })).toEqual([]);
     expect(refusals('13', t('2026-11-02'))).toEqual([]);
+  });
+});
+
+describe('suspensionEnd', () => {
+  it('the latest 休学 plus its months and the extensions after it; month ends clamp', () => {
+    expect(suspensionEnd([])).toBeNull();
+    expect(suspensionEnd([{ type: '23', on: '2026-03-10', months: 12 }])).toBe('2027-03-10');
+    expect(suspensionEnd([{ type: '25', on: '2027-02-01', months: 6 }, { type: '23', on: '2026-03-10', months: 12 }])).toBe('2027-09-10');
+    expect(suspensionEnd([{ type: '23', on: '2025-01-01', months: 12 }, { type: '25', on: '2025-06-01', months: 12 }, { type: '23', on: '2027-08-31', months: 6 }])).toBe('2028-02-29');
   });
 });

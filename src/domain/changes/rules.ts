@@ -381,3 +381,25 @@ export const STATE_LABELS: Record<ChangeState, string> = {
 };
 
 export const isOpen = (state: string) => (OPEN_STATES as readonly string[]).includes(state);
+
+/**
+ * The day a suspension ends (AG 五/六): the approval day of the latest 休学 plus its months and
+ * those of the extensions approved after it; null when there is none. Not resumed by then, the
+ * school must act (复学, or withdrawal).
+ */
+export function suspensionEnd(events: Array<{ type: string; on: string; months: number }>): string | null {
+  let start: string | null = null;
+  let months = 0;
+  for (const e of [...events].sort((a, b) => a.on.localeCompare(b.on))) {
+    if (e.type === '23') { start = e.on; months = e.months; }
+    else if (e.type === '25' && start) months += e.months;
+  }
+  if (!start) return null;
+  const d = parseCalendarDate(start);
+  if (!d) return null;
+  const total = d.month - 1 + months;
+  const year = d.year + Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d.day, last)).padStart(2, '0')}`;
+}
