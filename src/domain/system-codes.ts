@@ -2,7 +2,7 @@
  * Code sets that are the system's own (not national standards): workflow states, school and
  * class attributes whose national codes are unverified. National sets live in code-tables.ts.
  */
-import { CHANGE_TYPE_CODES } from './changes/table';
+import { CHANGE_TYPE_CODES, STATE_LABELS, DECISION_LABELS } from './changes/table';
 
 export interface CodeItem { code: string; label: string }
 
@@ -59,17 +59,6 @@ export const SYSTEM_CODE_TABLES = {
   // Numbering after one vendor's change codes (FIELDS.md), not a national standard; declared with
   // each type's rules in changes/table.ts.
   changeType: CHANGE_TYPE_CODES,
-  changeState: [
-    { code: 'pending', label: '审核中' },
-    { code: 'returned', label: '退回修改' },
-    { code: 'approved', label: '已通过' },
-    { code: 'rejected', label: '已驳回' },
-    { code: 'cancelled', label: '已撤回' },
-    { code: 'reversed', label: '已纠错撤销' },
-  ],
-  approvalDecision: [
-    { code: 'approve', label: '同意' },
-    { code: 'reject', label: '不同意' },
-    { code: 'return', label: '退回修改' },
-  ],
+  changeState: Object.entries(STATE_LABELS).map(([code, label]) => ({ code, label })),
+  approvalDecision: Object.entries(DECISION_LABELS).map(([code, label]) => ({ code, label })),
 } satisfies Record<string, CodeItem[]>;

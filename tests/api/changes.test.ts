@@ -404,3 +404,25 @@ describe('what the views need', () => {
     refused(await (await demo('county')).get('/xueji/registrations/drafts'), 403, 'FILER_NOT_ALLOWED');
   });
 });
+
+describe('outside the region', () => {
+  it('another county neither reads, lists, decides, withdraws nor reverses a request of 蜀山区, and writes nothing', async () => {
+    const [s] = await freeStudents(A.code, { grade: 2 });
+    const school = await demo('school');
+    const req = await file(school, { type: '29', student: s.documentId, reason: '随家长出国' });
+    const other = await account(COUNTY_B, 'county', '340123');
+    const approvals = await q('api::approval.approval').count();
+    refused(await other.get(`/xueji/changes/${req.documentId}`), 403, 'OUT_OF_SCOPE');
+    refused(await other.post(`/xueji/changes/${req.documentId}/decide`, { decision: 'approve' }), 403, 'OUT_OF_SCOPE');
+    refused(await other.post('/xueji/changes/decide', { ids: [req.documentId], decision: 'approve' }), 403, 'OUT_OF_SCOPE');
+    refused(await other.post(`/xueji/changes/${req.documentId}/withdraw`), 403, 'OUT_OF_SCOPE');
+    refused(await other.post(`/xueji/changes/${req.documentId}/reverse`, { comment: 'x' }), 403, 'OUT_OF_SCOPE');
+    const all = await other.get('/xueji/changes?box=all&pageSize=200');
+    expect(all.body.data.map((r: any) => r.documentId)).not.toContain(req.documentId);
+    expect((await other.get(`/xueji/changes?student=${s.documentId}`)).body.data).toEqual([]);
+    expect((await other.get('/xueji/notifications')).body.data.some((n: any) => n.request?.documentId === req.documentId)).toBe(false);
+    expect(await q('api::approval.approval').count()).toBe(approvals);
+    expect((await q(CR).findOne({ where: { documentId: req.documentId } })).state).toBe('pending');
+    await school.post(`/xueji/changes/${req.documentId}/withdraw`);
+  });
+});

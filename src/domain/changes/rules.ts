@@ -7,7 +7,7 @@ import { DomainError } from '../errors';
 import { stageOfGrade, isGraduatingGrade, type Stage } from '../grades';
 import { parseCalendarDate } from '../dates';
 import { addWorkingDays, type CalendarOverrides } from '../working-days';
-import { CHANGE_TYPE_BY_CODE } from './table';
+import { CHANGE_TYPE_BY_CODE, STATE_LABELS } from './table';
 import type { ChangeTypeSpec, Chain, StepSpec, Party, ResolvedStep, Decision, ChangeState } from './types';
 import { OPEN_STATES } from './types';
 
@@ -376,9 +376,6 @@ export function checkReverse(spec: ChangeTypeSpec, req: RequestView & { from: Si
   return null;
 }
 
-export const STATE_LABELS: Record<ChangeState, string> = {
-  pending: '审核中', returned: '退回修改', approved: '已通过', rejected: '已驳回', cancelled: '已撤回', reversed: '已纠错撤销',
-};
 
 export const isOpen = (state: string) => (OPEN_STATES as readonly string[]).includes(state);
 

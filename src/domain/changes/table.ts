@@ -4,7 +4,7 @@
  * Anhui's (A §11, §13, §15, §16, §18; AG; AP §12–§19); a province selects a variant or replaces
  * a chain in config/xueji.ts (`changes.chains`), the service never names a type.
  */
-import type { ChangeTypeSpec, StepSpec } from './types';
+import type { ChangeTypeSpec, StepSpec, ChangeState, Decision } from './types';
 
 const s = (party: StepSpec['party'], days: number): StepSpec => ({ party, days });
 
@@ -150,3 +150,12 @@ export const CHANGE_TYPE_BY_CODE: ReadonlyMap<string, ChangeTypeSpec> = new Map(
 
 /** The code table of change types, for the content model and the admin pickers. */
 export const CHANGE_TYPE_CODES = CHANGE_TYPES.map((t) => ({ code: t.code, label: t.label }));
+
+/** Workflow states and decisions of a request, with their labels (the code tables derive from these). */
+export const STATE_LABELS: Record<ChangeState, string> = {
+  pending: '审核中', returned: '退回修改', approved: '已通过', rejected: '已驳回', cancelled: '已撤回', reversed: '已纠错撤销',
+};
+export const DECISION_LABELS: Record<Decision, string> = { approve: '同意', reject: '不同意', return: '退回修改' };
+
+/** Labels of every type's payload fields (for views that show a stored payload). */
+export const PAYLOAD_LABELS: Record<string, string> = Object.fromEntries(CHANGE_TYPES.flatMap((t) => (t.payload ?? []).map((f) => [f.key, f.label])));

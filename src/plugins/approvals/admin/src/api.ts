@@ -1,17 +1,18 @@
 /** Shared by the approvals views: labels and error text (all rules live on the server). */
+import { CHANGE_TYPE_CODES, STATE_LABELS as CHANGE_STATE_LABELS, DECISION_LABELS as CHANGE_DECISION_LABELS, PAYLOAD_LABELS } from '../../../../domain/changes/table';
+import { STUDENT_FIELDS, KEY_FIELDS } from '../../../../domain/student-fields';
 export const PLUGIN_ID = 'approvals';
 
-export const TYPE_LABELS: Record<string, string> = {
-  '11': '新生注册', '15': '在校生注册', '13': '转入(省内)', '14': '转入(跨省)', '27': '转出(跨省)', '23': '休学', '25': '休学延期',
-  '12': '复学', '28': '辍学', '24': '退学', '26': '死亡', '29': '其他离校', '52': '恢复入学资格', '33': '留级(重读)', '34': '跳级',
-  '51': '关键信息变更', '21': '毕业', '22': '结业', '36': '毕业回退', '35': '批量转学',
-};
+// Labels come from the change-type table itself (one place for every code and its label).
+export const TYPE_LABELS: Record<string, string> = Object.fromEntries(CHANGE_TYPE_CODES.map((t) => [t.code, t.label]));
+export { PAYLOAD_LABELS };
+export const STATE_LABELS: Record<string, string> = CHANGE_STATE_LABELS;
+export const DECISION_LABELS: Record<string, string> = CHANGE_DECISION_LABELS;
 
-export const STATE_LABELS: Record<string, string> = {
-  pending: '审核中', returned: '退回修改', approved: '已通过', rejected: '已驳回', cancelled: '已撤回', reversed: '已纠错撤销',
-};
-
-export const DECISION_LABELS: Record<string, string> = { approve: '同意', reject: '不同意', return: '退回修改' };
+/** Labels of the student's key fields (a correction's fields). */
+export const FIELD_LABELS: Record<string, string> = Object.fromEntries(STUDENT_FIELDS.filter((f) => (KEY_FIELDS as readonly string[]).includes(f.key)).map((f) => [f.key, f.label]));
+/** Key fields a correction can be typed in (photo and 学籍号 are not typed; 学籍号 follows the ID number). */
+export const TYPABLE_KEY_FIELDS = KEY_FIELDS.filter((k) => k !== 'photo' && k !== 'studentNumber');
 
 /** The server's Chinese message (and code) of a failed call. */
 export const errorText = (e: any): string => {

@@ -6,10 +6,10 @@
 import * as React from 'react';
 import { Badge, Box, Button, Field, Flex, SingleSelect, SingleSelectOption, Textarea, Typography } from '@strapi/design-system';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { errorText, titleOf } from '../api';
+import { errorText, titleOf, FIELD_LABELS, TYPABLE_KEY_FIELDS } from '../api';
 
-/** Key fields a 关键信息变更 corrects (the server checks the corrected record as a whole). */
-const KEY_FIELDS: Array<[string, string]> = [['name', '姓名'], ['gender', '性别代码（1 男，2 女）'], ['birthDate', '出生日期'], ['idNumber', '身份证件号']];
+/** Codes typed as codes (the server checks them against the code tables). */
+const HINTS: Record<string, string> = { gender: '代码（1 男，2 女）', idType: '代码（1 居民身份证）' };
 
 const ChangePanel = ({ documentId }: { documentId: string }) => {
   const { get, post } = useFetchClient();
@@ -104,8 +104,8 @@ const ChangePanel = ({ documentId }: { documentId: string }) => {
                   )}
                 </Field.Root>
               ))}
-              {type === '51' ? KEY_FIELDS.map(([key, label]) => (
-                <Field.Root key={key} name={`fields.${key}`}><Field.Label>更正后的{label}（不改则留空）</Field.Label>
+              {type === '51' ? TYPABLE_KEY_FIELDS.map((key) => (
+                <Field.Root key={key} name={`fields.${key}`}><Field.Label>更正后的{FIELD_LABELS[key]}{HINTS[key] ?? ''}（不改则留空）</Field.Label>
                   <Field.Input type={key === 'birthDate' ? 'date' : 'text'} value={form.fields?.[key] ?? ''}
                     onChange={(e: any) => setForm({ ...form, fields: { ...(form.fields ?? {}), [key]: e.target.value } })} />
                 </Field.Root>

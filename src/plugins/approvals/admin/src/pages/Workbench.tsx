@@ -8,15 +8,10 @@ import {
   Badge, Box, Button, Checkbox, Field, Flex, Main, Modal, SingleSelect, SingleSelectOption, Table, Tbody, Td, Textarea, Th, Thead, Tr, Typography,
 } from '@strapi/design-system';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
-import { TYPE_LABELS, STATE_LABELS, DECISION_LABELS, errorText, errorCode, subjectOf, titleOf } from '../api';
+import { TYPE_LABELS, STATE_LABELS, DECISION_LABELS, FIELD_LABELS, PAYLOAD_LABELS, errorText, errorCode, subjectOf, titleOf } from '../api';
 
 type Req = any;
 
-const FIELD_LABELS: Record<string, string> = { name: '姓名', gender: '性别', birthDate: '出生日期', idType: '身份证件类型', idNumber: '身份证件号', photo: '照片' };
-const PAYLOAD_LABELS: Record<string, string> = {
-  months: '期限（月）', grade: '年级', destination: '转往', leaveDate: '转出日期', fromProvince: '原就读省份', fromSchoolName: '原就读学校',
-  previousStudentNumber: '原学籍号', cause: '原因类别', hardship: '特殊困难',
-};
 
 export const Timeline = ({ req }: { req: Req }) => (
   <Box>
