@@ -32,7 +32,13 @@ const readerProto: any = (ExcelJS.stream.xlsx.WorkbookReader as any).prototype;
 if (!readerProto.__xuejiUtf8) {
   const parseWorksheet = readerProto._parseWorksheet;
   const parseSharedStrings = readerProto._parseSharedStrings;
-  readerProto._parseWorksheet = function (iterable: AsyncIterable<any>, sheetNo: number) { return parseWorksheet.call(this, utf8(iterable), sheetNo); };
+  readerProto._parseWorksheet = function (iterable: AsyncIterable<any>, sheetNo: number) {
+    // ExcelJS reads `this.model.sheets` for the sheet's name; when a worksheet is reached before
+    // workbook.xml was parsed, model is unset and it throws (seen intermittently in CI). We read
+    // the first worksheet whatever its name, so an empty model is enough.
+    this.model ??= { sheets: [] };
+    return parseWorksheet.call(this, utf8(iterable), sheetNo);
+  };
   readerProto._parseSharedStrings = function (entry: any) { entry.setEncoding?.('utf8'); return parseSharedStrings.call(this, entry); };
   readerProto.__xuejiUtf8 = true;
 }
