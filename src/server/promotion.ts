@@ -11,6 +11,7 @@
  *   answer "running"), SQLite's single writer; a `promotion_runs` row per school year (unique
  *   index) makes a second run a no-op. The school year and term switch in the same transaction.
  */
+import fs from 'fs';
 import type { Core } from '@strapi/strapi';
 import { DomainError } from '../domain/errors';
 import { checkPromotionTarget, planPromotion, previewOfSchool, promotionTargetYear, schoolYearLabel, type GradeCount, type PromotionPair, type SchoolPlan } from '../domain/promotion';
@@ -132,6 +133,7 @@ async function applyPairs(sql: Sql, pairs: PromotionPair[], year: number, now: D
      WHERE ${q(c)}.${cc('schoolCode')} = v.code AND ${q(c)}.${cc('grade')} = v.grade${undo ? ` AND ${q(c)}.${cc('promotedYear')} = ?` : ''}`,
     undo ? [ts, json, year] : [year, ts, json]);
   if (failAfterClasses) throw new Error('promotion: simulated failure after the classes (test)');
+  if (!undo) await pauseForKillTest();
   let students: any;
   if (undo) {
     students = await sql.knex.raw(
@@ -147,6 +149,18 @@ async function applyPairs(sql: Sql, pairs: PromotionPair[], year: number, now: D
       [year, ts, json]);
   }
   return { classes: affected(cls), students: affected(students) };
+}
+
+/**
+ * Test-only (NODE_ENV=test): with XUEJI_PROMOTION_PAUSE_FILE set, the promotion writes that
+ * file after its first UPDATE and then waits forever inside the open transaction, so a test can
+ * SIGKILL the process mid-transaction deterministically (tests/api/promotion-kill.test.ts).
+ */
+async function pauseForKillTest(): Promise<void> {
+  const file = process.env.XUEJI_PROMOTION_PAUSE_FILE;
+  if (!file || process.env.NODE_ENV !== 'test') return;
+  fs.writeFileSync(file, String(process.pid));
+  await new Promise(() => setInterval(() => undefined, 60_000));
 }
 
 const affected = (res: any): number => Number(res?.rowCount ?? res?.changes ?? (Array.isArray(res) ? res.length : 0));

@@ -1,7 +1,8 @@
 /**
  * A second Strapi instance on the test database (PostgreSQL): boots from dist/, says "ready",
  * waits for "go <schoolYear>" on stdin, starts the promotion and prints its outcome as JSON.
- * Used by tests/api/promotion-instances.test.ts.
+ * Used by tests/api/promotion-instances.test.ts and promotion-kill.test.ts (which sets
+ * XUEJI_PROMOTION_PAUSE_FILE, so the run pauses mid-transaction and is SIGKILLed there).
  */
 const path = require('path');
 const readline = require('readline');
