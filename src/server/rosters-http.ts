@@ -20,9 +20,10 @@ export function registerRosterRoutes(strapi: Core.Strapi): void {
     prefix: '',
     routes: [{
       method: 'POST', path: '/xueji/rosters/publish', config: { policies: ['admin::isAuthenticatedAdmin'] },
-      handler: domainHandler(callerOf, { NO_SCOPE: 403 }, async (_ctx, c) => ({
-        status: 201, body: { data: await publishRosters(strapi, { scope: c.scope, trigger: 'manual', actorName: c.name }) },
-      })),
+      handler: domainHandler(callerOf, { NO_SCOPE: 403, ROSTERS_RUNNING: 409 }, async (_ctx, c) => {
+        const { workerMaxRssBytes: _rss, ...data } = await publishRosters(strapi, { scope: c.scope, trigger: 'manual', actorName: c.name });
+        return { status: 201, body: { data } };
+      }),
     }],
   } as any);
 }

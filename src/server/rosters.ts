@@ -4,25 +4,27 @@
  * school; an index per county and for the province), served to websites by the public REST
  * API (src/api/roster-publication/controllers/public-roster.ts).
  *
- * Set-based: one query per batch of schools reads exactly the four published fields of their
- * registered in-school students (masked in src/domain/rosters.ts), and XLSX is written with
+ * The heavy part runs in a worker process without Strapi (./rosters-worker.ts): one query per
+ * batch of schools reads exactly the four published fields of their registered in-school
+ * students (masked in src/domain/rosters.ts), rows are inserted and files written there, XLSX by
  * ExcelJS's streaming writer. A school whose roster has not changed since its last publication
  * is not published again, so its ETag and Last-Modified stay and polling websites get 304.
  */
 import fs from 'fs';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
-import ExcelJS from 'exceljs';
-import { assertPublishable, buildRoster, publicClasses, rosterCsv, rosterEtag, rosterKey, type RosterClass } from '../domain/rosters';
-import { scopeColumnOf, scopeColumnsOfSchool, type UserScope } from '../domain/scope';
+import { spawn } from 'child_process';
+import { publicClasses } from '../domain/rosters';
+import { DomainError } from '../domain/errors';
+import { scopeColumnOf, type UserScope } from '../domain/scope';
 import { schoolYearLabel } from '../domain/promotion';
-import { withSystemWrite } from './system-write';
+import { schemaOf } from '../seed/bulk';
+import { writeAtomic, type RosterJob, type WorkerReport } from './rosters-worker';
 import { sqlOf, rowsOf, UID, type Sql } from './changes/sql';
 import { readSchoolYear } from './promotion';
 import { writeAudit } from './audit';
 
 export const PUB_UID = 'api::roster-publication.roster-publication';
-const SCHOOLS_PER_BATCH = 10; // ~5,000 students in memory at a time (bench: +93 MB with 50)
 const q = (n: string) => `"${n}"`;
 
 export const rostersDir = (strapi: Core.Strapi): string => path.join(strapi.dirs.static.public, 'rosters');
@@ -72,69 +74,62 @@ async function schoolsOf(sql: Sql, scope: UserScope | null) {
   return rowsOf(await sql.knex.raw(`SELECT ${cols} FROM ${q(t)}${where} ORDER BY ${c('code')}`, scope ? [scope.code] : []));
 }
 
-/** The four published fields of the registered in-school students of some schools. */
-async function studentsOf(sql: Sql, codes: string[]) {
-  const s = sql.table(UID.student), cl = sql.table(UID.cls);
+export interface PublishReport { published: number; unchanged: number; students: number; schools: string[]; workerMaxRssBytes?: number }
+
+/** The worker's job: resolved table and column names and the schools. */
+async function jobOf(strapi: Core.Strapi, sql: Sql, schools: any[], opts: { trigger: string; actorName: string }): Promise<RosterJob> {
+  const col = (uid: string, attrs: string[]) => Object.fromEntries(attrs.map((a) => [a, sql.col(uid, a)]));
   const link = sql.link(UID.student, 'schoolClass');
-  const sc = (a: string) => `s.${q(sql.col(UID.student, a))}`;
-  const cc = (a: string) => `c.${q(sql.col(UID.cls, a))}`;
-  return rowsOf(await sql.knex.raw(
-    `SELECT s.document_id AS doc, ${sc('name')} AS name, ${sc('gender')} AS gender, ${sc('grade')} AS grade, ${sc('schoolCode')} AS school,
-            ${cc('number')} AS class_number, ${cc('name')} AS class_name
-       FROM ${q(s)} s LEFT JOIN ${q(link.table)} l ON l.${q(link.from)} = s.id LEFT JOIN ${q(cl)} c ON c.id = l.${q(link.to)}
-      WHERE ${sc('schoolCode')} IN (${codes.map(() => '?').join(', ')}) AND ${sc('registrationStatus')} = 'registered' AND ${sc('enrollmentStatus')} = '01'`,
-    codes));
+  const conn: any = (strapi.db.config as any).connection;
+  return {
+    db: { client: conn.client, connection: conn.connection, schema: schemaOf(strapi) },
+    dialect: sql.dialect,
+    names: {
+      student: { table: sql.table(UID.student), ...col(UID.student, ['name', 'gender', 'grade', 'schoolCode', 'registrationStatus', 'enrollmentStatus']) } as any,
+      link: { table: link.table, from: link.from, to: link.to },
+      cls: { table: sql.table(UID.cls), ...col(UID.cls, ['number', 'name']) } as any,
+      pub: { table: sql.table(PUB_UID), cols: col(PUB_UID, ['schoolName', 'schoolYear', 'releasedAt', 'studentCount', 'classes', 'etag', 'trigger', 'actorName', 'provinceCode', 'cityCode', 'countyCode', 'schoolCode']) },
+    },
+    schools: schools.map((s: any) => ({ code: s.code, name: s.name, provinceCode: s.provinceCode, cityCode: s.cityCode, countyCode: s.countyCode })),
+    schoolYear: schoolYearLabel((await readSchoolYear(strapi)).schoolYear),
+    trigger: opts.trigger, actorName: opts.actorName, dir: rostersDir(strapi),
+  };
 }
 
-export interface PublishReport { published: number; unchanged: number; students: number; schools: string[] }
+/** Runs the job in the worker process (compiled dist/src/server/rosters-worker.js); rejects with its DomainError. */
+function runWorker(strapi: Core.Strapi, job: RosterJob, onWorker?: (pid: number) => void): Promise<WorkerReport> {
+  const file = path.join(strapi.dirs.dist.src, 'server', 'rosters-worker.js');
+  return new Promise((resolve, reject) => {
+    // A small young generation and a capped old space: the worker holds one batch (≈ 5,000
+    // students) at a time, so V8 collects early instead of growing the process.
+    const child = spawn(process.execPath, ['--max-semi-space-size=1', '--max-old-space-size=96', file], { stdio: ['pipe', 'pipe', 'inherit'], env: process.env });
+    if (child.pid) onWorker?.(child.pid);
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      let msg: any;
+      try { msg = JSON.parse(out.trim().split('\n').pop() || 'null'); } catch { msg = null; }
+      if (msg?.report && code === 0) return resolve(msg.report);
+      if (msg?.error?.code && msg.error.code !== 'ROSTER_PUBLISH_FAILED') return reject(new DomainError(msg.error.code, msg.error.message));
+      reject(new Error(`roster worker failed (${signal ?? code}): ${msg?.error?.message ?? out.slice(0, 500)}`));
+    });
+    child.stdin!.end(JSON.stringify(job));
+  });
+}
 
-export async function publishRosters(strapi: Core.Strapi, opts: { scope: UserScope | null; trigger: 'cron' | 'manual' | 'start'; actorName: string }): Promise<PublishReport> {
-  const sql0 = await sqlOf(strapi);
-  const schools = await schoolsOf(sql0, opts.scope);
-  const year = schoolYearLabel((await readSchoolYear(strapi)).schoolYear);
-  const latest = new Map((await latestPublications(strapi, { scope: opts.scope, columns: ['schoolCode', 'etag'] })).rows.map((r: any) => [r.schoolCode, r.etag]));
-  const report: PublishReport = { published: 0, unchanged: 0, students: 0, schools: [] };
+/**
+ * Publishes the rosters of a region (the province when `scope` is null). The reading, masking,
+ * inserting and file writing run in a worker process (./rosters-worker.ts); the indexes, the
+ * audit row and the log line are written here.
+ */
+export async function publishRosters(strapi: Core.Strapi, opts: { scope: UserScope | null; trigger: 'cron' | 'manual' | 'start'; actorName: string; onWorker?: (pid: number) => void }): Promise<PublishReport> {
+  const sql = await sqlOf(strapi);
+  const schools = await schoolsOf(sql, opts.scope);
   const dir = rostersDir(strapi);
+  const worker = await runWorker(strapi, await jobOf(strapi, sql, schools, opts), opts.onWorker);
+  const report: PublishReport = { published: worker.published, unchanged: worker.unchanged, students: worker.students, schools: worker.schools, workerMaxRssBytes: worker.maxRssBytes };
   fs.mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < schools.length; i += SCHOOLS_PER_BATCH) {
-    const batch = schools.slice(i, i + SCHOOLS_PER_BATCH);
-    const rows = await studentsOf(sql0, batch.map((s: any) => s.code));
-    const bySchool = new Map<string, any[]>();
-    for (const r of rows) (bySchool.get(r.school) ?? bySchool.set(r.school, []).get(r.school)!).push(r);
-    const toWrite: any[] = [];
-    for (const school of batch) {
-      const source = bySchool.get(school.code) ?? [];
-      if (!source.length && !latest.has(school.code)) continue; // never published, nobody to publish
-      const classes: RosterClass[] = buildRoster(source.map((r: any) => ({
-        key: rosterKey(r.doc), name: r.name, gender: r.gender, grade: Number(r.grade),
-        classNumber: r.class_number === null ? null : Number(r.class_number), className: r.class_name,
-      })));
-      assertPublishable(classes);
-      const etag = rosterEtag(school.code, year, classes);
-      if (latest.get(school.code) === etag) { report.unchanged += 1; continue; }
-      toWrite.push({ school, classes, etag, count: source.length });
-    }
-    if (!toWrite.length) continue;
-    const now = new Date();
-    const created = await withSystemWrite('roster publication', () => strapi.db.transaction(async () => {
-      const out: any[] = [];
-      for (const w of toWrite) {
-        out.push(await strapi.db.query(PUB_UID).create({
-          data: {
-            schoolName: w.school.name, schoolYear: year, releasedAt: now, studentCount: w.count, classes: w.classes, etag: w.etag,
-            trigger: opts.trigger, actorName: opts.actorName, ...scopeColumnsOfSchool(w.school), publishedAt: now,
-          },
-        }));
-      }
-      return out;
-    }));
-    for (const row of created) {
-      await writeSchoolFiles(dir, row);
-      report.published += 1;
-      report.students += row.studentCount ?? 0;
-      report.schools.push(row.schoolCode);
-    }
-  }
   await writeIndexes(strapi, dir);
   if (report.published) {
     await writeAudit(strapi, {
@@ -149,29 +144,6 @@ export async function publishRosters(strapi: Core.Strapi, opts: { scope: UserSco
 }
 
 const scopeOfRegion = (s: UserScope) => ({ [scopeColumnOf(s.level)]: s.code });
-
-/** Writes a file atomically (readers never see half a file). */
-function writeAtomic(file: string, data: string | Buffer): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
-
-async function writeSchoolFiles(dir: string, row: any): Promise<void> {
-  const doc = publicationDoc(row);
-  writeAtomic(path.join(dir, `${row.schoolCode}.json`), JSON.stringify(doc));
-  writeAtomic(path.join(dir, `${row.schoolCode}.csv`), rosterCsv(row.classes));
-  const file = path.join(dir, `${row.schoolCode}.xlsx`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: false, useSharedStrings: false });
-  const ws = wb.addWorksheet('公示名单');
-  ws.addRow([`${doc.school.name}（${doc.school.code}）${doc.schoolYear} 学年在校生名单`]).commit();
-  ws.addRow(['年级', '班级', '姓名', '性别']).commit();
-  for (const c of row.classes as RosterClass[]) for (const s of c.students) ws.addRow([c.grade, c.name, s.name, s.gender]).commit();
-  ws.commit();
-  await wb.commit();
-  fs.renameSync(tmp, file);
-}
 
 /** index.json (the province) and county-<code>.json: the latest publication of each school, with its files. */
 async function writeIndexes(strapi: Core.Strapi, dir: string): Promise<void> {

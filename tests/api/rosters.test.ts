@@ -13,6 +13,7 @@ import ExcelJS from 'exceljs';
 import { getStrapi, http } from './harness';
 import { demo, refused, STUDENT } from './change-kit';
 import { maskName } from '../../src/domain/masking';
+import { publicClasses } from '../../src/domain/rosters';
 import { resetLookupLimiter } from '../../src/server/status-lookup';
 import { cronTasks } from '../../src/server/cron';
 
@@ -89,6 +90,59 @@ describe('public rosters (公示)', () => {
     refused(await (await http()).get('/api/public/rosters/99999'), 404, 'ROSTER_NOT_FOUND');
     refused(await (await http()).get('/api/public/rosters/9999999999'), 404, 'ROSTER_NOT_FOUND');
     refused(await (await http()).get('/api/public/rosters?since=yesterday'), 400, 'SINCE_INVALID');
+  });
+
+  it('no school\'s roster — stored, JSON, CSV or XLSX — holds an ID number, a birth date or an unmasked name', async () => {
+    const dir = path.join(strapi.dirs.static.public, 'rosters');
+    const latest = (await (await fetch(`${base}/api/public/rosters?pageSize=100`)).json()).data.map((x: any) => x.school.code);
+    expect(latest.length).toBeGreaterThan(5);
+    const all = await q(STUDENT).findMany({ select: ['name', 'idNumber', 'birthDate', 'schoolCode'] });
+    let cells = 0;
+    for (const code of latest) {
+      const doc = JSON.parse(fs.readFileSync(path.join(dir, `${code}.json`), 'utf8'));
+      const csv = fs.readFileSync(path.join(dir, `${code}.csv`), 'utf8').replace(/^\ufeff/, '').trim().split(/\r\n/).slice(1);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path.join(dir, `${code}.xlsx`));
+      const xlsx: string[][] = [];
+      wb.worksheets[0].eachRow((row, i) => { if (i > 2) xlsx.push((row.values as any[]).slice(1).map(String)); });
+      const stored = await q(PUB).findOne({ where: { schoolCode: code }, orderBy: { id: 'desc' } });
+      const names = [
+        ...doc.classes.flatMap((c: any) => c.students.map((s: any) => s.name)),
+        ...csv.map((l) => l.split(',')[2]),
+        ...xlsx.map((r) => r[2]),
+        ...stored.classes.flatMap((c: any) => c.students.map((s: any) => s.name)),
+      ];
+      expect(xlsx.length).toBe(csv.length);
+      for (const n of names) expect(n.length === 1 || /^.\*+.?$/.test(n), `${code}: ${n}`).toBe(true);
+      // The stored rows also carry each student's opaque hex key (for ?since=), never published.
+      for (const c of stored.classes) for (const st of c.students) expect(Object.keys(st).sort()).toEqual(['gender', 'id', 'name']);
+      const text = [JSON.stringify(doc.classes), csv.join('\n'), xlsx.flat().join('\n'), JSON.stringify(publicClasses(stored.classes))].join('\n');
+      expect(text).not.toMatch(/\d{6,}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月/);
+      for (const s of all.filter((x: any) => x.schoolCode === code)) {
+        if (s.idNumber) expect(text).not.toContain(s.idNumber);
+        if (s.birthDate) expect(text).not.toContain(String(s.birthDate).replace(/-/g, ''));
+        if (s.name.length >= 2) expect(names).not.toContain(s.name);
+      }
+      cells += names.length;
+    }
+    expect(cells).toBeGreaterThan(100);
+  });
+
+  it.runIf(process.env.DATABASE_CLIENT === 'postgres')('while another instance publishes (its advisory lock held), a publication is refused: 409 ROSTERS_RUNNING, nothing written', async () => {
+    const { Client } = require('pg');
+    const other = new Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock(7310003)');
+      const before = await q(PUB).count();
+      refused(await (await demo('school')).post('/xueji/rosters/publish', {}), 409, 'ROSTERS_RUNNING');
+      expect(await q(PUB).count()).toBe(before);
+      await other.query('SELECT pg_advisory_unlock(7310003)');
+      const res = await (await demo('school')).post('/xueji/rosters/publish', {});
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    } finally {
+      await other.end();
+    }
   });
 
   it('the files under public/rosters/ mirror the API: JSON, CSV, XLSX per school, indexes per county and province', async () => {
