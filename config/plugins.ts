@@ -28,6 +28,8 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
   approvals: { enabled: true, resolve: './src/plugins/approvals' },
   // 学年升级 admin page (src/plugins/xueji-promotion; its API is the application's /xueji/promotion).
   'xueji-promotion': { enabled: true, resolve: './src/plugins/xueji-promotion' },
+  // 导入导出 admin page (src/plugins/xueji-excel; its API is the application's /xueji/imports, /xueji/exports).
+  'xueji-excel': { enabled: true, resolve: './src/plugins/xueji-excel' },
   'users-permissions': {
     config: {
       jwtManagement: 'refresh',

@@ -47,6 +47,8 @@ export default ({ env }: { env: any }) => ({
   // 学籍状态查询: look-ups per client address and minute.
   statusLookup: { perMinute: env.int('XUEJI_STATUS_LOOKUPS_PER_MINUTE', 10) },
   cron: { enabled: env.bool('XUEJI_CRON', true), timezone: 'Asia/Shanghai' },
+  // Excel import jobs: where uploads and error workbooks live (relative to the app root), and for how long.
+  imports: { dir: env('XUEJI_JOBS_DIR', '.tmp/xueji-jobs'), retentionDays: env.int('XUEJI_JOBS_RETENTION_DAYS', 7) },
   demo: {
     // Load the demo province on the first start of an empty, non-production database.
     seed: env.bool('XUEJI_DEMO_SEED', env('NODE_ENV') !== 'production'),

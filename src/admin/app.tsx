@@ -1,5 +1,5 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
-import { Key, FileXls } from '@strapi/icons';
+import { Key } from '@strapi/icons';
 import { labelOf } from '../domain/code-lookup';
 // Strapi ships almost no zh-Hans for the Content Manager and parts of the admin and media
 // library: our translations fill the gaps (checked by tests/unit/admin-translations.test.ts).
@@ -35,10 +35,9 @@ export default {
     if (typeof window !== 'undefined' && !window.localStorage.getItem('strapi-admin-language')) {
       window.localStorage.setItem('strapi-admin-language', 'zh-Hans');
     }
-    // Our pages (every rule is on the server): 下级账号, 导入导出.
+    // Our pages (every rule is on the server): 下级账号 (导入导出 is the xueji-excel plugin).
     const pages: Array<[string, any, string, string, () => Promise<any>]> = [
       ['xueji-accounts', Key, 'xueji.accounts', '下级账号', () => import('./pages/Accounts')],
-      ['xueji-excel', FileXls, 'xueji.excel', '导入导出', () => import('./pages/ImportExport')],
     ];
     for (const [to, icon, id, label, Component] of pages) {
       app.addMenuLink({ to, icon, intlLabel: { id, defaultMessage: label }, permissions: [], Component } as any);

@@ -76,6 +76,7 @@ export const ROUTE_RULES: Rule[] = [
   r(['GET', 'POST'], /^\/xueji\/imports$/, 'scoped', 'Excel imports: past jobs of the region, upload (every row checked against the caller scope)'),
   r('GET', /^\/xueji\/imports\/:id(\/errors\.xlsx)?$/, 'scoped', 'one import job and its error workbook (the jobs of the region only)'),
   r('POST', /^\/xueji\/imports\/:id\/cancel$/, 'scoped', 'cancel an import job of the region'),
+  r('GET', /^\/xueji\/exports\/progress\/:token$/, 'self', 'progress of an export the caller started (rows written of the total)'),
   r('GET', /^\/xueji\/exports\/:kind$/, 'scoped', 'Excel exports of the region (student list, 花名册, change history, national format)'),
   r('GET', /^\/xueji\/notifications$/, 'self', 'own unit\'s to-do list and notices'),
   r('POST', /^\/xueji\/notifications\/:id\/read$/, 'self', 'mark own notice read'),

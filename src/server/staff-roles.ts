@@ -7,6 +7,7 @@ import type { Core } from '@strapi/strapi';
 import type { ScopeLevel } from '../domain/scope';
 import { SCOPE_CONDITION, SCOPE_EITHER_SIDE_CONDITION } from './scope';
 import { systemFieldTable, SYSTEM_ONLY_TYPES } from '../domain/content-model';
+import { EXCEL_ACTION, registerExcelActions } from './excel/admin-actions';
 
 const CM = 'plugin::content-manager.explorer';
 const SCHOOL_RECORDS = [
@@ -26,6 +27,7 @@ export async function registerApprovalActions(strapi: Core.Strapi): Promise<void
     { section: 'plugins', displayName: '审批工作台', uid: 'workbench', pluginName: 'approvals' },
     { section: 'plugins', displayName: '我的申请', uid: 'requests', pluginName: 'approvals' },
   ]);
+  await registerExcelActions(strapi);
 }
 
 export interface StaffRoleSpec {
@@ -103,7 +105,7 @@ export function permissionsOf(strapi: Core.Strapi, spec: StaffRoleSpec) {
       });
     }
   }
-  for (const action of spec.extra ?? []) perms.push({ action, subject: null, properties: {}, conditions: [] });
+  for (const action of [...(spec.extra ?? []), EXCEL_ACTION]) perms.push({ action, subject: null, properties: {}, conditions: [] });
   // Every staff user uploads photos and proofs, and sees only those of their own scope.
   perms.push({ action: 'plugin::upload.assets.create', subject: null, properties: {}, conditions: [] });
   for (const action of ['plugin::upload.read', 'plugin::upload.assets.update', 'plugin::upload.assets.download', 'plugin::upload.assets.copy-link']) {

@@ -8,7 +8,12 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { PassThrough } from 'stream';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
+import fs from 'fs';
+import path from 'path';
+import { request as httpRequest } from 'http';
+import type { AddressInfo } from 'net';
 import { getStrapi, http, adminToken } from './harness';
+import { recoverJobs, cleanJobFiles, jobFilesDir } from '../../src/server/excel/job-files';
 import { demo, refused, account, schoolOfAccount, freeStudents, STUDENT, CLASS, SCHOOL } from './change-kit';
 import { makeIdNumber } from '../../src/domain/id-card';
 import { NATIONAL_COLUMNS, SEPARATOR_COLUMN, columnsOf, parseCell } from '../../src/domain/excel-columns';
@@ -100,6 +105,27 @@ const binary = (res: any, cb: any) => { const chunks: Buffer[] = []; res.on('dat
 async function getXlsx(email: string, url: string) {
   const token = await adminToken(email);
   return (await http()).get(url).set('Authorization', `Bearer ${token}`).buffer(true).parse(binary);
+}
+
+const JOB = 'api::import-job.import-job';
+
+/** A raw POST that sends only its headers (Content-Length `length`) and waits for the answer. */
+async function announce(url: string, token: string, length: number): Promise<{ status: number; body: any }> {
+  const server = (await getStrapi()).server.httpServer;
+  if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: url, headers: {
+      Authorization: `Bearer ${token}`, 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(length),
+    } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+    setTimeout(() => { reject(new Error('no answer within 10 s')); req.destroy(); }, 10_000).unref();
+  });
 }
 
 const countStudents = () => q(STUDENT).count({ where: { schoolCode: A.code } });
@@ -517,9 +543,13 @@ describe('robustness', () => {
     refused(none, 400, 'IMPORT_FILE_REQUIRED');
     refused(await upload(SCHOOL_USER, await workbook([row()]), { kind: 'nope' }), 400, 'IMPORT_KIND_UNKNOWN');
     refused(await (await demo('school')).get('/xueji/imports/999999'), 404, 'IMPORT_NOT_FOUND');
-    const big = await (await http()).post('/xueji/imports').set('Authorization', `Bearer ${token}`)
-      .set('Content-Type', 'multipart/form-data; boundary=x').set('Content-Length', String(101 * 1024 * 1024)).send('--x--').catch((e: any) => e.response);
-    if (big) refused(big, 413, 'IMPORT_TOO_LARGE');
+    // Headers announcing 101 MB, no body sent: the refusal must come before the body is read.
+    const jobsBefore = await q(JOB).count();
+    const big = await announce('/xueji/imports', token, 101 * 1024 * 1024);
+    expect(big.status).toBe(413);
+    expect(big.body.error.details.code).toBe('IMPORT_TOO_LARGE');
+    expect(big.body.error.message).toBe('文件超过 100 MB，请拆分后分批导入');
+    expect(await q(JOB).count()).toBe(jobsBefore);
     const list = await (await demo('school')).get('/xueji/imports');
     expect(list.status).toBe(200);
     expect(list.body.data.length).toBeGreaterThan(3);
@@ -560,3 +590,76 @@ describe('robustness', () => {
   });
 });
 
+
+describe('jobs: files, restart, export progress, menu permission', () => {
+  it('job files live in the project directory; an error workbook is kept, the upload is removed', async () => {
+    const bad = row({ 身份证件号: '11010120000101001X' });
+    const job = await importAs(SCHOOL_USER, await workbook([bad]), { kind: 'students', dryRun: 'true' });
+    expect(job.state).toBe('failed');
+    const stored = await q(JOB).findOne({ where: { id: job.id } });
+    const dir = jobFilesDir(strapi);
+    expect(dir).toBe(path.join(strapi.dirs.app.root, '.tmp', 'xueji-jobs'));
+    expect(path.dirname(stored.errorFile)).toBe(dir);
+    expect(fs.existsSync(stored.errorFile)).toBe(true);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith(`${job.id}-`))).toEqual([path.basename(stored.errorFile)]);
+  });
+
+  it('files older than the retention period are deleted and their job no longer offers the error workbook', async () => {
+    const job = await importAs(SCHOOL_USER, await workbook([row({ 身份证件号: '11010120000101001X' })]), { kind: 'students', dryRun: 'true' });
+    const stored = await q(JOB).findOne({ where: { id: job.id } });
+    const fresh = path.join(jobFilesDir(strapi), `${job.id}-fresh.xlsx`);
+    fs.writeFileSync(fresh, 'x');
+    const old = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    fs.utimesSync(stored.errorFile, old, old);
+    const removed = await cleanJobFiles(strapi);
+    expect(removed).toContain(stored.errorFile);
+    expect(removed).not.toContain(fresh);
+    expect(fs.existsSync(stored.errorFile)).toBe(false);
+    expect(fs.existsSync(fresh)).toBe(true);
+    fs.rmSync(fresh);
+    expect((await q(JOB).findOne({ where: { id: job.id } })).errorFile).toBeNull();
+    refused(await (await demo('school')).get(`/xueji/imports/${job.id}/errors.xlsx`), 404, 'IMPORT_NO_ERROR_FILE');
+  });
+
+  it('a restart marks jobs left queued or running as failed with IMPORT_INTERRUPTED; finished jobs stay as they are', async () => {
+    const base = { kind: 'students', fileName: 'left.xlsx', rowsRead: 10, rowsValid: 0, rowsWritten: 0, errorCount: 0, errors: [], schoolCode: A.code, countyCode: A.countyCode, cityCode: A.cityCode, provinceCode: A.provinceCode };
+    const running = await q(JOB).create({ data: { ...base, state: 'running' } });
+    const queued = await q(JOB).create({ data: { ...base, state: 'queued' } });
+    const done = await q(JOB).create({ data: { ...base, state: 'done', message: '已导入' } });
+    expect(await recoverJobs(strapi)).toBeGreaterThanOrEqual(2);
+    const api = await demo('school');
+    for (const j of [running, queued]) {
+      const res = await api.get(`/xueji/imports/${j.id}`);
+      expect(res.status).toBe(200);
+      expect(res.body.data.state).toBe('failed');
+      expect(res.body.data.rowsWritten).toBe(0);
+      expect(res.body.data.errors).toEqual([{ row: 0, column: 0, code: 'IMPORT_INTERRUPTED', message: '服务重启，导入任务已中断，未写入任何数据；请重新上传' }]);
+    }
+    const kept = await api.get(`/xueji/imports/${done.id}`);
+    expect([kept.body.data.state, kept.body.data.message]).toEqual(['done', '已导入']);
+  });
+
+  it('an export started with a progress token reports rows written of the total to its user only', async () => {
+    const token = 'e2eprogress01';
+    const res = await getXlsx(SCHOOL_USER, `/xueji/exports/students?grade=2&progress=${token}`);
+    expect(res.status).toBe(200);
+    const total = Number(res.headers['x-xueji-export-rows']);
+    expect(total).toBeGreaterThan(0);
+    const rows = await sheetRows(res);
+    expect(rows.length - 1).toBe(total);
+    const p = await (await demo('school')).get(`/xueji/exports/progress/${token}`);
+    expect(p.status).toBe(200);
+    expect(p.body.data).toMatchObject({ token, kind: 'students', total, rowsWritten: total, state: 'done' });
+    refused(await (await demo('county')).get(`/xueji/exports/progress/${token}`), 404, 'EXPORT_PROGRESS_NOT_FOUND');
+    refused(await (await demo('school')).get('/xueji/exports/progress/unknown-token'), 404, 'EXPORT_PROGRESS_NOT_FOUND');
+    refused(await (await demo('school')).get('/xueji/exports/students?progress=bad!'), 400, 'EXPORT_FILTER_INVALID');
+  });
+
+  it('the 导入导出 menu permission is granted to every staff role', async () => {
+    for (const code of ['xueji-province', 'xueji-city', 'xueji-county', 'xueji-school']) {
+      const role = await q('admin::role').findOne({ where: { code } });
+      const perms = await q('admin::permission').findMany({ where: { role: role.id, action: 'plugin::xueji-excel.use' } });
+      expect(perms.length, code).toBe(1);
+    }
+  });
+});

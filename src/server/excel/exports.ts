@@ -70,7 +70,18 @@ async function* pages(strapi: Core.Strapi, uid: string, where: Data, populate?: 
 
 const date8 = (d: unknown) => (d ? String(d instanceof Date ? d.toISOString() : d).slice(0, 10) : '');
 
-interface Sheet { headers: string[]; hidden?: number; rows: (strapi: Core.Strapi, caller: Caller, query: Data) => AsyncGenerator<unknown[][]> }
+/**
+ * One export: its header row, the query it pages through (scoped), and how a page of records
+ * becomes rows. Counting the same query up front gives the progress total.
+ */
+interface Sheet {
+  headers: string[];
+  hidden?: number;
+  uid: string;
+  where: (caller: Caller, query: Data) => Data;
+  populate?: Data;
+  rows: (list: Data[]) => unknown[][];
+}
 
 /** The national format: NATIONAL_COLUMNS (+ 学校标识码 for a bureau), codes as codes. */
 function nationalSheet(caller: Caller): Sheet {
@@ -86,12 +97,10 @@ function nationalSheet(caller: Caller): Sheet {
   return {
     headers: columns.map((c) => c.header),
     hidden: SEPARATOR_COLUMN,
-    async *rows(strapi, caller2, query) {
-      const where = scoped(STUDENT, caller2, studentFilters(query));
-      for await (const list of pages(strapi, STUDENT, where, { family: true, schoolClass: { select: ['name'] } })) {
-        yield list.map((s) => columns.map((c) => valueOf(c, s)));
-      }
-    },
+    uid: STUDENT,
+    where: (caller2, query) => scoped(STUDENT, caller2, studentFilters(query)),
+    populate: { family: true, schoolClass: { select: ['name'] } },
+    rows: (list) => list.map((s) => columns.map((c) => valueOf(c, s))),
   };
 }
 
@@ -100,25 +109,26 @@ const TABLE_OF: Record<string, string> = { gender: 'gender', registrationStatus:
 
 function studentListSheet(roster: boolean): Sheet {
   const keys = roster ? ['name', 'gender', 'birthDate', 'studentNumber', 'idNumber', 'enrollmentStatus'] : LIST_KEYS;
+  let n = 0;
   return {
     headers: [...(roster ? ['序号'] : []), ...keys.map((k) => LABELS[STUDENT][k] ?? k)],
-    async *rows(strapi, caller, query) {
+    uid: STUDENT,
+    where: (caller, query) => {
       if (roster && !query.class) throw importFail('EXPORT_FILTER_INVALID', 'class：花名册须指定班级（班级 documentId）');
-      const where = scoped(STUDENT, caller, studentFilters(query));
-      let n = 0;
-      for await (const list of pages(strapi, STUDENT, where, { schoolClass: { select: ['name'] } })) {
-        yield list.map((s) => [
-          ...(roster ? [String(++n)] : []),
-          ...keys.map((k) => (k === 'schoolClass' ? s.schoolClass?.name ?? '' : TABLE_OF[k] ? labelOf(TABLE_OF[k], s[k]) ?? s[k] ?? '' : k === 'birthDate' ? date8(s[k]) : s[k] ?? '')),
-        ]);
-      }
+      return scoped(STUDENT, caller, studentFilters(query));
     },
+    populate: { schoolClass: { select: ['name'] } },
+    rows: (list) => list.map((s) => [
+      ...(roster ? [String(++n)] : []),
+      ...keys.map((k) => (k === 'schoolClass' ? s.schoolClass?.name ?? '' : TABLE_OF[k] ? labelOf(TABLE_OF[k], s[k]) ?? s[k] ?? '' : k === 'birthDate' ? date8(s[k]) : s[k] ?? '')),
+    ]),
   };
 }
 
 const changesSheet: Sheet = {
   headers: ['变动类型', '学生姓名', '年级', '原学校标识码', '原学校', '转入学校', '办理状态', '变动原因', '申请人', '提交时间', '办结时间'],
-  async *rows(strapi, caller, query) {
+  uid: CR,
+  where(caller, query) {
     const where: Data[] = [];
     if (caller.scope) where.push(scopeWhere(CR, caller.scope));
     else if (!caller.superAdmin) throw importFail('OUT_OF_SCOPE', '账号未设置管辖范围，不能导出', 403);
@@ -130,15 +140,37 @@ const changesSheet: Sheet = {
     const to = text(query.to, 'to', /^\d{4}-\d{2}-\d{2}$/, '应为 YYYY-MM-DD');
     if (from) where.push({ submittedAt: { $gte: new Date(`${from}T00:00:00+08:00`) } });
     if (to) where.push({ submittedAt: { $lt: new Date(new Date(`${to}T00:00:00+08:00`).getTime() + 86400000) } });
-    const w = where.length ? { $and: where } : {};
-    for await (const list of pages(strapi, CR, w, { fromSchool: { select: ['name'] }, toSchool: { select: ['name'] } })) {
-      yield list.map((r) => [
-        labelOf('changeType', r.type) ?? r.type, r.studentName ?? '', r.grade ?? '', r.schoolCode ?? '', r.fromSchool?.name ?? '', r.toSchool?.name ?? '',
-        labelOf('changeState', r.state) ?? r.state, r.reason ?? '', r.filerName ?? '',
-        r.submittedAt ? new Date(r.submittedAt).toISOString() : '', r.completedAt ? new Date(r.completedAt).toISOString() : '',
-      ]);
-    }
+    return where.length ? { $and: where } : {};
   },
+  populate: { fromSchool: { select: ['name'] }, toSchool: { select: ['name'] } },
+  rows: (list) => list.map((r) => [
+    labelOf('changeType', r.type) ?? r.type, r.studentName ?? '', r.grade ?? '', r.schoolCode ?? '', r.fromSchool?.name ?? '', r.toSchool?.name ?? '',
+    labelOf('changeState', r.state) ?? r.state, r.reason ?? '', r.filerName ?? '',
+    r.submittedAt ? new Date(r.submittedAt).toISOString() : '', r.completedAt ? new Date(r.completedAt).toISOString() : '',
+  ]),
+};
+
+// ------------------------------------------------------------------------- progress
+/**
+ * Progress of running exports, by a token the page picks (`?progress=<token>`): rows written of
+ * the total the same query counted. Kept in this process for a few minutes after the end; only
+ * the user who started an export can read it (GET /xueji/exports/progress/:token).
+ */
+export interface ExportProgress { token: string; kind: ExportKind; owner: number; total: number; rowsWritten: number; state: 'running' | 'done' | 'failed' }
+const progressOf = new Map<string, ExportProgress>();
+const PROGRESS_TOKEN = /^[A-Za-z0-9_-]{8,64}$/;
+const PROGRESS_KEEP_MS = 10 * 60 * 1000;
+
+export function exportProgress(caller: Caller, token: string): ExportProgress {
+  const p = progressOf.get(token);
+  if (!p || p.owner !== caller.id) throw importFail('EXPORT_PROGRESS_NOT_FOUND', '导出进度不存在（已过期或不是本人发起的导出）', 404);
+  return p;
+}
+
+const finish = (p: ExportProgress | undefined, state: 'done' | 'failed') => {
+  if (!p) return;
+  p.state = state;
+  setTimeout(() => { if (progressOf.get(p.token) === p) progressOf.delete(p.token); }, PROGRESS_KEEP_MS).unref?.();
 };
 
 /** Streams an export into the response; one audit row (action export) names the kind and filters. */
@@ -146,19 +178,23 @@ export async function streamExport(strapi: Core.Strapi, ctx: any, caller: Caller
   if (!(EXPORT_KINDS as readonly string[]).includes(kind)) throw importFail('EXPORT_KIND_UNKNOWN', `导出类型“${kind}”不存在，可选：${EXPORT_KINDS.join('、')}`, 404);
   const k = kind as ExportKind;
   const sheet = k === 'national' ? nationalSheet(caller) : k === 'changes' ? changesSheet : studentListSheet(k === 'roster');
-  const query = ctx.query ?? {};
-  const rows = sheet.rows(strapi, caller, query);
-  const first = await rows.next(); // filter errors surface before the response starts
+  const { progress: token, ...query } = (ctx.query ?? {}) as Data;
+  if (token !== undefined && !PROGRESS_TOKEN.test(String(token))) throw importFail('EXPORT_FILTER_INVALID', 'progress：应为 8–64 位字母、数字、- 或 _');
+  const where = sheet.where(caller, query); // filter errors surface before the response starts
+  const total = await strapi.db.query(sheet.uid as any).count({ where });
+  const progress: ExportProgress | undefined = token ? { token: String(token), kind: k, owner: caller.id, total, rowsWritten: 0, state: 'running' } : undefined;
+  if (progress) progressOf.set(progress.token, progress);
   const body = new PassThrough();
   const name = `${TITLES[k]}.xlsx`;
   ctx.set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   ctx.set('Content-Disposition', `attachment; filename="${encodeURIComponent(name)}"; filename*=UTF-8''${encodeURIComponent(name)}`);
   ctx.set('Cache-Control', 'no-store');
+  ctx.set('X-Xueji-Export-Rows', String(total));
   ctx.status = 200;
   ctx.body = body;
   await writeAudit(strapi, {
     action: 'export', subjectType: STUDENT, subjectId: k, scope: await jobScopeColumns(strapi, caller),
-    changes: { kind: k, filters: Object.fromEntries(Object.entries(query).map(([a, b]) => [a, String(b).slice(0, 50)])) },
+    changes: { kind: k, rows: total, filters: Object.fromEntries(Object.entries(query).map(([a, b]) => [a, String(b).slice(0, 50)])) },
   });
   (async () => {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: body, useStyles: true, useSharedStrings: false });
@@ -167,10 +203,12 @@ export async function streamExport(strapi: Core.Strapi, ctx: any, caller: Caller
     if (sheet.hidden) ws.getColumn(sheet.hidden).hidden = true;
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();
-    const write = (batch: unknown[][]) => { for (const r of batch) ws.addRow(r.map((v) => (v === null || v === undefined ? '' : String(v)))).commit(); };
-    if (!first.done) write(first.value);
-    for await (const batch of rows) write(batch);
+    for await (const list of pages(strapi, sheet.uid, where, sheet.populate)) {
+      for (const r of sheet.rows(list)) ws.addRow(r.map((v) => (v === null || v === undefined ? '' : String(v)))).commit();
+      if (progress) progress.rowsWritten += list.length;
+    }
     ws.commit();
     await wb.commit();
-  })().catch((e) => { strapi.log.error(`[xueji] export ${k}: ${e?.stack ?? e}`); body.destroy(e); });
+    finish(progress, 'done');
+  })().catch((e) => { finish(progress, 'failed'); strapi.log.error(`[xueji] export ${k}: ${e?.stack ?? e}`); body.destroy(e); });
 }

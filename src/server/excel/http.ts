@@ -8,7 +8,8 @@ import { registerAdminRoutes, type AdminRoute } from '../http-errors';
 import { DomainError } from '../../domain/errors';
 import { TEMPLATE_KINDS, TEMPLATE_TITLES, type TemplateKind } from '../../domain/excel-columns';
 import { templateBuffer } from './workbooks';
-import { streamExport } from './exports';
+import { startJobHousekeeping } from './job-files';
+import { streamExport, exportProgress } from './exports';
 import { startImport, findJob, cancelJob, listJobs, publicJob, importFail, type Caller } from './imports';
 
 const NAMES: Record<number, string> = { 400: 'ValidationError', 403: 'ForbiddenError', 404: 'NotFoundError', 409: 'ConflictError', 413: 'PayloadTooLargeError' };
@@ -21,6 +22,7 @@ const attachment = (ctx: any, name: string) => {
 };
 
 export function registerExcelRoutes(strapi: Core.Strapi): void {
+  startJobHousekeeping(strapi);
   const engine = () => strapi.service('api::change-request.engine') as any;
   const handle = (fn: (ctx: any, caller: Caller) => Promise<{ status?: number; body: any } | void>) => async (ctx: any) => {
     try {
@@ -66,6 +68,7 @@ export function registerExcelRoutes(strapi: Core.Strapi): void {
       ctx.body = fs.createReadStream(job.errorFile);
     }),
     route('GET', '/xueji/exports/:kind', async (ctx, caller) => { await streamExport(strapi, ctx, caller, ctx.params.kind); }),
-  route('POST', '/xueji/imports/:id/cancel', async (ctx, caller) => ({ body: { data: publicJob(await cancelJob(strapi, caller, ctx.params.id)) } })),
+    route('GET', '/xueji/exports/progress/:token', async (ctx, caller) => ({ body: { data: exportProgress(caller, ctx.params.token) } })),
+    route('POST', '/xueji/imports/:id/cancel', async (ctx, caller) => ({ body: { data: publicJob(await cancelJob(strapi, caller, ctx.params.id)) } })),
   ]);
 }

@@ -63,19 +63,19 @@ const own = (v: unknown) => (typeof v === 'string' && v.length >= 13 ? Buffer.fr
 
 const isBlank = (values: any[]) => values.every((v) => v === null || v === undefined || (typeof v === 'string' && v.trim() === ''));
 
+/** Adds an error of a cell (row and column as in the workbook, 1-based; column 0: the row). */
+export type AddError = (row: number, column: number, code: string, message: string) => void;
+
 /**
- * Pass 1, streaming: the header row against the kind's columns, then every non-blank row read
- * cell by cell. `partial` (batch update): an empty cell means "unchanged" — only 姓名 and
- * 身份证件号 are required and no default is filled in.
+ * The upload read streaming: the header row against the kind's columns (`onHeader` gets the
+ * columns, with 学校标识码 when the file has it), then every non-blank row read cell by cell,
+ * yielded one at a time — the caller decides what to keep. `partial` (batch update): an empty
+ * cell means "unchanged" — only 姓名 and 身份证件号 are required and no default is filled in.
  */
-export async function readUpload(kind: TemplateKind, o: RunOpts, partial = false) {
-  const errors: CellError[] = [];
-  const rows: ParsedRow[] = [];
+export async function* parseRows(kind: TemplateKind, file: string, add: AddError, onHeader: (columns: readonly Column[]) => void, partial = false): AsyncGenerator<ParsedRow> {
   let columns: readonly Column[] = columnsOf(kind);
   let headerSeen = false;
-  const add = (row: number, column: number, code: string, message: string) => { errors.push({ row, column, code, message }); };
-
-  for await (const { number, values } of readRows(o.file)) {
+  for await (const { number, values } of readRows(file)) {
     if (!headerSeen) {
       headerSeen = true;
       const headers = values.map((v) => (v === null || v === undefined ? '' : String(typeof v === 'object' && v.richText ? v.richText.map((r: any) => r.text).join('') : v)));
@@ -84,25 +84,25 @@ export async function readUpload(kind: TemplateKind, o: RunOpts, partial = false
         throw Object.assign(new DomainError(conform.problem.code, conform.problem.message), { row: number, column: conform.column ?? 0 });
       }
       columns = columnsOf(kind, { withSchoolCode: conform.withSchoolCode });
+      onHeader(columns);
       continue;
     }
     if (isBlank(values)) continue;
-    o.progress.read += 1;
-    if (o.progress.read % 200 === 0) await o.check();
     if (values.length > columns.length && !isBlank(values.slice(columns.length))) {
       add(number, columns.length + 1, 'TEMPLATE_MISMATCH', `第 ${columns.length + 1} 列之后不应有内容`);
     }
     const p: ParsedRow = { row: number, student: {}, family: [{}, {}], record: {}, ok: true };
-    columns.forEach((col, i) => {
+    for (let i = 0; i < columns.length; i++) {
+      const col = columns[i];
       if (col.group === 'separator') {
         if (!isBlank([values[i]])) { add(number, i + 1, 'SEPARATOR_NOT_EMPTY', `隐藏分隔列“${col.header}”应为空`); p.ok = false; }
-        return;
+        continue;
       }
       const isKey = col.group === 'match' || (col.group === 'student' && (col.key === 'name' || col.key === 'idNumber'));
       const field = partial && !isKey ? { ...col.field!, required: false, defaultValue: undefined } : isKey ? { ...col.field!, required: true } : col.field!;
       const parsed = parseCell(field, values[i], col.header);
-      if ('problem' in parsed) { add(number, i + 1, parsed.problem.code, parsed.problem.message); p.ok = false; return; }
-      if (parsed.value === undefined) return;
+      if ('problem' in parsed) { add(number, i + 1, parsed.problem.code, parsed.problem.message); p.ok = false; continue; }
+      if (parsed.value === undefined) continue;
       parsed.value = own(parsed.value);
       if (col.group === 'student') {
         if (col.key === 'schoolClass') p.classText = String(parsed.value);
@@ -112,10 +112,23 @@ export async function readUpload(kind: TemplateKind, o: RunOpts, partial = false
       else if (col.key === 'schoolClass') p.classText = String(parsed.value);
       else if (col.group === 'match') p.student[col.key] = parsed.value;
       else p.record[col.key] = parsed.value;
-    });
-    rows.push(p);
+    }
+    yield p;
   }
   if (!headerSeen) throw importFail('IMPORT_EMPTY', '文件中没有工作表或表头，请使用下载的模板');
+}
+
+/** Every row of the upload in memory (the sub-record, update, class and graduate kinds). */
+export async function readUpload(kind: TemplateKind, o: RunOpts, partial = false) {
+  const errors: CellError[] = [];
+  const rows: ParsedRow[] = [];
+  let columns: readonly Column[] = columnsOf(kind);
+  const add: AddError = (row, column, code, message) => { errors.push({ row, column, code, message }); };
+  for await (const p of parseRows(kind, o.file, add, (c) => { columns = c; }, partial)) {
+    o.progress.read += 1;
+    if (o.progress.read % 200 === 0) await o.check();
+    rows.push(p);
+  }
   if (!rows.length) throw importFail('IMPORT_NO_ROWS', '文件中没有数据行');
   await o.check();
   return { errors, rows, columns, headerCount: columns.length, add };

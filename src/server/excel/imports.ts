@@ -7,7 +7,6 @@
  * one audit row per import. A job row records rows read, valid and written and the state.
  */
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
 import { createId } from '@paralleldrive/cuid2';
@@ -28,9 +27,10 @@ import { writeAudit } from '../audit';
 import { BulkWriter, dialectOf, schemaOf, timestampValue, rowBuilder, linkOf, metaOf, type Row } from '../../seed/bulk';
 import { readRows, writeErrorWorkbook, type CellError } from './workbooks';
 import { checkUpload, checkMergedCells } from './upload-check';
-import { readUpload, columnOfField, headerIndex, componentLink, importFail, cancelled, Cancelled, type Caller, type ParsedRow, type RunOpts, type ImportResult } from './import-read';
+import { parseRows, columnOfField, headerIndex, componentLink, importFail, cancelled, Cancelled, type Caller, type ParsedRow, type RunOpts, type ImportResult } from './import-read';
 import { importMatched } from './match-imports';
 import { findClass } from './import-read';
+import { jobFilesDir, activeJobs } from './job-files';
 
 export const JOB_UID = 'api::import-job.import-job';
 const STUDENT = 'api::student.student';
@@ -47,13 +47,6 @@ const MAX_STORED_ERRORS = 1000;
 type Data = Record<string, any>;
 export { importFail, type Caller };
 
-export function importDir(strapi: Core.Strapi): string {
-  const dir = (xuejiConfig(strapi) as any)?.importDir || path.join(os.tmpdir(), 'xueji-imports');
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-
 export async function jobScopeColumns(strapi: Core.Strapi, caller: Caller): Promise<Data> {
   const s = caller.scope;
   if (!s) return { provinceCode: null, cityCode: null, countyCode: null, schoolCode: null };
@@ -67,7 +60,7 @@ export async function jobScopeColumns(strapi: Core.Strapi, caller: Caller): Prom
 export function publicJob(job: Data) {
   return {
     id: job.id, kind: job.kind, state: job.state, dryRun: !!job.dryRun, fileName: job.fileName,
-    rowsRead: job.rowsRead ?? 0, rowsValid: job.rowsValid ?? 0, rowsWritten: job.rowsWritten ?? 0,
+    rowsRead: job.rowsRead ?? 0, rowsValid: job.rowsValid ?? 0, rowsWritten: liveWritten.get(job.id) ?? job.rowsWritten ?? 0,
     errorCount: job.errorCount ?? 0, errors: job.errors ?? [], message: job.message ?? null,
     createdAt: job.createdAt, startedAt: job.startedAt ?? null, finishedAt: job.finishedAt ?? null,
     hasErrorFile: !!job.errorFile,
@@ -110,7 +103,8 @@ export async function startImport(strapi: Core.Strapi, caller: Caller, upload: {
       ...scope, publishedAt: new Date(),
     },
   });
-  const file = path.join(importDir(strapi), `${job.id}-${createId()}.xlsx`);
+  activeJobs.add(job.id);
+  const file = path.join(jobFilesDir(strapi), `${job.id}-${createId()}.xlsx`);
   await fs.promises.copyFile(upload.filepath, file);
   fs.promises.rm(upload.filepath, { force: true }).catch(() => undefined);
   setImmediate(() => { runJob(strapi, job.id, file, caller).catch((e) => strapi.log.error(`[xueji] import ${job.id}: ${e?.stack ?? e}`)); });
@@ -153,7 +147,7 @@ async function runJob(strapi: Core.Strapi, jobId: number, file: string, caller: 
     if (cancelled.has(jobId)) throw new Cancelled();
     const errs = result.errors;
     if (errs.length) {
-      const errorFile = path.join(importDir(strapi), `${jobId}-errors-${createId()}.xlsx`);
+      const errorFile = path.join(jobFilesDir(strapi), `${jobId}-errors-${createId()}.xlsx`);
       const byRow = new Map<number, CellError[]>();
       for (const e of errs) (byRow.get(e.row) ?? byRow.set(e.row, []).get(e.row)!).push(e);
       await writeErrorWorkbook(file, errorFile, byRow, result.headerCount);
@@ -188,21 +182,53 @@ async function runJob(strapi: Core.Strapi, jobId: number, file: string, caller: 
 
 function cleanup(file: string, jobId: number) {
   cancelled.delete(jobId);
+  activeJobs.delete(jobId);
   fs.promises.rm(file, { force: true }).catch(() => undefined);
 }
 
 // ------------------------------------------------------------------------- new students
-async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportResult> {
-  const { errors, rows, columns, headerCount, add } = await readUpload('students', o);
+/**
+ * Rows a file may have for the import to keep them between the check and the write; a larger
+ * file is read a second time for the write, so memory stays bounded whatever its size
+ * (config xueji.imports.keepRows).
+ */
+const KEEP_ROWS = 10_000;
+/** A row checked and ready to write. */
+interface Ready { row: number; student: Data; family: Data[]; cls: Data }
 
-  const index = headerIndex(columns);
+/**
+ * New students, in two streaming passes over the upload. Pass 1 checks every row with the
+ * panel's rules and keeps only what the checks across rows need (the identity keys with their
+ * row, the rows per class); pass 2 (after the database checks: 查重, class caps) writes the rows
+ * in batches inside one transaction — from memory for a file of up to KEEP_ROWS rows, otherwise
+ * by reading the file again.
+ */
+async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportResult> {
+  const errors: CellError[] = [];
+  const add = (row: number, column: number, code: string, message: string) => { errors.push({ row, column, code, message }); };
+  let index = new Map<string, number>();
+  let headerCount = 0;
+  const onHeader = (columns: readonly Column[]) => { index = headerIndex(columns); headerCount = columns.length; };
   const colOf = (header: string) => index.get(header) ?? 0;
   const caller = o.caller;
   const cfg = xuejiConfig(strapi) ?? {};
+  const keepRows = Number(cfg.imports?.keepRows ?? KEEP_ROWS);
+  const today = new Date();
 
-  // ---------------------------------------------------------------- schools and classes of the file
-  const schoolCodes = new Set<string>();
-  for (const p of rows) {
+  // Schools and their classes, loaded once per school the file names.
+  const schools = new Map<string, Data | null>();
+  const classesBySchool = new Map<string, Data[]>();
+  const schoolOf = async (code: string) => {
+    if (!schools.has(code)) {
+      const school = await strapi.db.query(SCHOOL).findOne({ where: { code } });
+      schools.set(code, school ?? null);
+      if (school) classesBySchool.set(code, await strapi.db.query(CLASS).findMany({ where: { schoolCode: code } }));
+    }
+    return schools.get(code)!;
+  };
+
+  /** One row through the panel's rules: ready to write, or its errors added (and null). */
+  const prepare = async (p: ParsedRow): Promise<{ ready: Ready | null; cls?: Data }> => {
     if (caller.scope?.level === 'school') {
       if (p.schoolCode && p.schoolCode !== caller.scope.code) {
         add(p.row, colOf(SCHOOL_CODE_HEADER), 'OUT_OF_SCOPE', `${SCHOOL_CODE_HEADER}：只能导入本校（${caller.scope.code}）的学生`); p.ok = false;
@@ -211,92 +237,110 @@ async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportRe
     } else if (!p.schoolCode) {
       add(p.row, colOf(SCHOOL_CODE_HEADER) || 1, 'SCHOOL_CODE_REQUIRED', `${SCHOOL_CODE_HEADER}：教育行政部门导入时每行须填写学校标识码（模板最后一列）`); p.ok = false;
     }
-    if (p.schoolCode) schoolCodes.add(p.schoolCode);
-  }
-  const schools = new Map<string, Data>();
-  for (const s of await strapi.db.query(SCHOOL).findMany({ where: { code: { $in: [...schoolCodes] } } })) schools.set(s.code, s);
-  const classesBySchool = new Map<string, Data[]>();
-  for (const c of await strapi.db.query(CLASS).findMany({ where: { schoolCode: { $in: [...schoolCodes] } } })) {
-    (classesBySchool.get(c.schoolCode) ?? classesBySchool.set(c.schoolCode, []).get(c.schoolCode)!).push(c);
-  }
-
-  // ---------------------------------------------------------------- pass 2: the panel's rules, row by row
-  const classOf = new Map<ParsedRow, Data>();
-  const keys = new Map<string, number>();
-  const today = new Date();
-  for (const p of rows) {
+    let cls: Data | undefined;
     if (p.schoolCode) {
-      const school = schools.get(p.schoolCode);
+      const school = await schoolOf(p.schoolCode);
       if (!school) { add(p.row, colOf(SCHOOL_CODE_HEADER) || 1, 'SCHOOL_NOT_FOUND', `${SCHOOL_CODE_HEADER}：学校“${p.schoolCode}”不存在`); p.ok = false; }
       else if (caller.scope && !inScope(SCHOOL, caller.scope, school)) { add(p.row, colOf(SCHOOL_CODE_HEADER) || 1, 'OUT_OF_SCOPE', `${SCHOOL_CODE_HEADER}：学校“${p.schoolCode}”不在管辖范围内`); p.ok = false; }
-      else {
-        const cls = p.student.grade === undefined || p.classText === undefined ? undefined
-          : findClass(classesBySchool.get(school.code) ?? [], Number(p.student.grade), p.classText);
-        if (!cls && p.student.grade !== undefined && p.classText !== undefined) { add(p.row, colOf('班级'), 'CLASS_NOT_FOUND', `班级：${school.name}没有${p.student.grade} 年级的“${p.classText}”`); p.ok = false; }
-        else if (cls) classOf.set(p, { ...cls, school });
+      else if (p.student.grade !== undefined && p.classText !== undefined) {
+        const found = findClass(classesBySchool.get(school.code) ?? [], Number(p.student.grade), p.classText);
+        if (!found) { add(p.row, colOf('班级'), 'CLASS_NOT_FOUND', `班级：${school.name}没有${p.student.grade} 年级的“${p.classText}”`); p.ok = false; }
+        else cls = { ...found, school };
       }
     }
-    if (!p.ok) continue;
+    if (!p.ok) return { ready: null, cls };
     const student = p.student;
     const family = p.family.filter((m) => Object.keys(m).length);
     try {
       checkCodes(strapi, STUDENT, student);
       family.forEach((m, i) => checkCodes(strapi, MEMBER, m, `家庭成员${i + 1}：`));
-      const merged = { ...student, family, grade: classOf.get(p)!.grade };
-      Object.assign(student, checkStudentFields(merged, { entryAge: cfg.entryAge, today }));
-      p.family = family;
+      Object.assign(student, checkStudentFields({ ...student, family, grade: cls!.grade }, { entryAge: cfg.entryAge, today }));
     } catch (e: any) {
       if (!(e instanceof DomainError)) throw e;
-      add(p.row, columnOfField(index, e.field), e.code, e.message); p.ok = false; continue;
+      add(p.row, columnOfField(index, e.field), e.code, e.message); p.ok = false;
+      return { ready: null, cls };
     }
-    const key = identityKeyOf(student);
-    student.identityKey = key;
+    student.identityKey = identityKeyOf(student);
+    return { ready: { row: p.row, student, family, cls: cls! }, cls };
+  };
+
+  // ---------------------------------------------------------------- pass 1: every row checked, little kept
+  const keys = new Map<string, number>(); // identity key → its (first) row
+  const perClass = new Map<number, { cls: Data; rows: number[] }>();
+  const validRows = new Set<number>();
+  let kept: Ready[] | null = [];
+  let rowsRead = 0;
+  let rowsValid = 0;
+  for await (const p of parseRows('students', o.file, add, onHeader)) {
+    rowsRead += 1;
+    o.progress.read = rowsRead;
+    if (rowsRead % 200 === 0) await o.check();
+    const { ready, cls } = await prepare(p);
+    if (cls) (perClass.get(cls.id) ?? perClass.set(cls.id, { cls, rows: [] }).get(cls.id)!).rows.push(p.row);
+    if (!ready) continue;
+    const key = ready.student.identityKey;
     if (key) {
       const first = keys.get(key);
-      if (first !== undefined) { add(p.row, colOf('身份证件号'), 'STUDENT_DUPLICATE_IN_FILE', `身份证件号：与第 ${first} 行重复，一人只能有一个学籍`); p.ok = false; continue; }
+      if (first !== undefined) { add(p.row, colOf('身份证件号'), 'STUDENT_DUPLICATE_IN_FILE', `身份证件号：与第 ${first} 行重复，一人只能有一个学籍`); continue; }
       keys.set(key, p.row);
     }
+    rowsValid += 1;
+    validRows.add(p.row);
+    if (kept && !errors.length && rowsValid <= keepRows) kept.push(ready);
+    else kept = null; // an error (nothing will be written) or a large file: keep nothing
   }
+  if (!rowsRead) throw importFail('IMPORT_NO_ROWS', '文件中没有数据行');
   await o.check();
 
   // ---------------------------------------------------------------- against the database: 查重 and class caps
   const allKeys = [...keys.keys()];
-  const rowOfKey = new Map<string, ParsedRow>();
-  for (const r of rows) if (r.ok && r.student.identityKey) rowOfKey.set(r.student.identityKey, r);
-  for (let i = 0; i < allKeys.length; i += 500) {
-    const found = await strapi.db.query(STUDENT).findMany({ where: { identityKey: { $in: allKeys.slice(i, i + 500) } }, select: ['identityKey', 'schoolCode'] });
+  const bad = new Set<number>();
+  for (let i = 0; i < allKeys.length; i += 1000) {
+    const found = await strapi.db.query(STUDENT).findMany({ where: { identityKey: { $in: allKeys.slice(i, i + 1000) } }, select: ['identityKey', 'schoolCode'] });
     for (const f of found) {
-      const p = rowOfKey.get(f.identityKey);
-      if (p) { add(p.row, colOf('身份证件号'), 'STUDENT_DUPLICATE', `身份证件号：身份证号已被注册（学校标识码 ${f.schoolCode}），一人只能有一个学籍`); p.ok = false; }
+      const row = keys.get(f.identityKey)!;
+      add(row, colOf('身份证件号'), 'STUDENT_DUPLICATE', `身份证件号：身份证号已被注册（学校标识码 ${f.schoolCode}），一人只能有一个学籍`);
+      bad.add(row);
     }
   }
-  const perClass = new Map<number, ParsedRow[]>();
-  for (const p of rows) if (classOf.has(p)) (perClass.get(classOf.get(p)!.id) ?? perClass.set(classOf.get(p)!.id, []).get(classOf.get(p)!.id)!).push(p);
-  for (const [classId, list] of perClass) {
-    const cls = classOf.get(list[0])!;
+  for (const [classId, { cls, rows }] of perClass) {
     const count = await strapi.db.query(STUDENT).count({ where: { schoolClass: { id: classId }, enrollmentStatus: { $in: IN_SCHOOL_STATUSES as any } } });
     const stage = stageOfGrade(cls.grade, cls.schoolingSystem || cls.school.schoolingSystem);
-    try { checkClassCapacity(count, list.length, stage, cfg.classCaps); } catch (e: any) {
+    try { checkClassCapacity(count, rows.length, stage, cfg.classCaps); } catch (e: any) {
       if (!(e instanceof DomainError)) throw e;
       // The file's own rows count: every row beyond the last free place is refused.
       const free = Math.max(0, (e.details?.cap as number) - count);
-      for (const p of list.slice(free)) { add(p.row, colOf('班级'), 'CLASS_FULL', `班级：${cls.name}${e.message.replace(/^[^（]*/, '')}`); p.ok = false; }
+      for (const row of rows.slice(free)) {
+        add(row, colOf('班级'), 'CLASS_FULL', `班级：${cls.name}${e.message.replace(/^[^（]*/, '')}`);
+        bad.add(row);
+      }
     }
   }
+  // Rows refused by the database checks may have been counted valid in pass 1.
+  for (const row of bad) if (validRows.has(row)) rowsValid -= 1;
 
-  const valid = rows.filter((p) => p.ok);
   errors.sort((a, b) => a.row - b.row || a.column - b.column);
-  const result: ImportResult = { rowsRead: rows.length, rowsValid: valid.length, rowsWritten: 0, errors, headerCount };
-  o.progress.read = rows.length;
+  const result: ImportResult = { rowsRead, rowsValid, rowsWritten: 0, errors, headerCount };
   if (errors.length || o.dryRun) return result;
   await o.check();
+  await strapi.db.query(JOB_UID).update({ where: { id: o.jobId }, data: { rowsRead, rowsValid } });
 
-  // ---------------------------------------------------------------- write: one transaction, set-based
-  result.rowsWritten = await withSystemWrite(`import ${o.jobId}`, () => writeStudents(strapi, valid, classOf, o));
+  // ---------------------------------------------------------------- pass 2: one transaction, set-based
+  const rows: Iterable<Ready> | AsyncIterable<Ready> = kept ?? (async function* again() {
+    for await (const p of parseRows('students', o.file, add, onHeader)) {
+      const { ready } = await prepare(p);
+      if (!ready || errors.length) throw importFail('IMPORT_FILE_CHANGED', '导入文件在校验后发生变化，未写入任何数据；请重新上传');
+      yield ready;
+    }
+  })();
+  result.rowsWritten = await withSystemWrite(`import ${o.jobId}`, () => writeStudents(strapi, rows, o));
   return result;
 }
 
-async function writeStudents(strapi: Core.Strapi, valid: ParsedRow[], classOf: Map<ParsedRow, Data>, o: RunOpts): Promise<number> {
+/** Live progress of the write (this process), merged into GET /xueji/imports/:id. */
+export const liveWritten = new Map<number, number>();
+
+async function writeStudents(strapi: Core.Strapi, rows: Iterable<Ready> | AsyncIterable<Ready>, o: RunOpts): Promise<number> {
   const dialect = dialectOf(strapi);
   const now = new Date();
   const ts = timestampValue(dialect, now);
@@ -308,51 +352,60 @@ async function writeStudents(strapi: Core.Strapi, valid: ParsedRow[], classOf: M
   const family = componentLink(strapi, STUDENT, 'family');
   const BATCH = 2000;
   let written = 0;
-  await strapi.db.transaction(async ({ trx }: any) => {
-    const w = new BulkWriter(trx, dialect, schemaOf(strapi), 0);
-    for (let start = 0; start < valid.length; start += BATCH) {
-      if (cancelled.has(o.jobId)) throw new Cancelled();
-      const chunk = valid.slice(start, start + BATCH);
-      const ids = await w.takeIds(studentRows.table, chunk.length);
-      const memberCount = chunk.reduce((n, p) => n + p.family.length, 0);
-      const memberIds = await w.takeIds(memberRows.table, memberCount);
-      const students: Row[] = []; const members: Row[] = []; const cmps: Row[] = []; const l1: Row[] = []; const l2: Row[] = [];
-      let m = 0;
-      for (let i = 0; i < chunk.length; i++) {
-        const p = chunk[i];
-        const cls = classOf.get(p)!;
-        const school = cls.school;
-        const s = p.student;
-        let studentNumber: string;
-        if (s.idType === '1') studentNumber = formalStudentNumber(s.idNumber, now);
-        else {
-          const birth = String(s.birthDate).replace(/-/g, '');
-          studentNumber = jStudentNumber(school.countyCode, birth, await reserveSequence(strapi, `J:${school.countyCode}:${birth}`, 1, trx));
+  let firstSchool: any;
+  let sameSchool = true;
+  try {
+    await strapi.db.transaction(async ({ trx }: any) => {
+      const w = new BulkWriter(trx, dialect, schemaOf(strapi), 0);
+      const flush = async (chunk: Ready[]) => {
+        if (cancelled.has(o.jobId)) throw new Cancelled();
+        const ids = await w.takeIds(studentRows.table, chunk.length);
+        const memberIds = await w.takeIds(memberRows.table, chunk.reduce((n, p) => n + p.family.length, 0));
+        const students: Row[] = []; const members: Row[] = []; const cmps: Row[] = []; const l1: Row[] = []; const l2: Row[] = [];
+        let m = 0;
+        for (let i = 0; i < chunk.length; i++) {
+          const { student: s, family: fam, cls } = chunk[i];
+          const school = cls.school;
+          firstSchool ??= school;
+          if (school.code !== firstSchool!.code) sameSchool = false;
+          let studentNumber: string;
+          if (s.idType === '1') studentNumber = formalStudentNumber(s.idNumber, now);
+          else {
+            const birth = String(s.birthDate).replace(/-/g, '');
+            studentNumber = jStudentNumber(school.countyCode, birth, await reserveSequence(strapi, `J:${school.countyCode}:${birth}`, 1, trx));
+          }
+          const id = ids[i];
+          students.push(studentRows.row({
+            ...s, id, documentId: createId(), grade: cls.grade, idIsGuardians: false, studentNumber, regionalNumber: null,
+            registrationStatus: 'draft', enrollmentStatus: '01', ...scopeColumnsOfSchool(school), ...stamp,
+          }));
+          fam.forEach((fm, j) => {
+            const mid = memberIds[m++];
+            members.push(memberRows.row({ ...fm, id: mid }));
+            cmps.push(family.row(id, mid, j + 1));
+          });
+          l1.push(studentClass.row(id, cls.id));
+          l2.push(studentSchool.row(id, school.id));
         }
-        const id = ids[i];
-        students.push(studentRows.row({
-          ...s, id, documentId: createId(), grade: cls.grade, idIsGuardians: false, studentNumber, regionalNumber: null,
-          registrationStatus: 'draft', enrollmentStatus: '01', ...scopeColumnsOfSchool(school), ...stamp,
-        }));
-        p.family.forEach((fm, j) => {
-          const mid = memberIds[m++];
-          members.push(memberRows.row({ ...fm, id: mid }));
-          cmps.push(family.row(id, mid, j + 1));
-        });
-        l1.push(studentClass.row(id, cls.id));
-        l2.push(studentSchool.row(id, school.id));
+        await w.insertAll([[studentRows.table, students], [memberRows.table, members], [family.table, cmps], [studentClass.table, l1], [studentSchool.table, l2]]);
+        written += chunk.length;
+        liveWritten.set(o.jobId, written);
+      };
+      let chunk: Ready[] = [];
+      for await (const r of rows as AsyncIterable<Ready>) {
+        chunk.push(r);
+        if (chunk.length === BATCH) { await flush(chunk); chunk = []; }
       }
-      await w.insertAll([[studentRows.table, students], [memberRows.table, members], [family.table, cmps], [studentClass.table, l1], [studentSchool.table, l2]]);
-      written += chunk.length;
-    }
-    const first = valid[0] && classOf.get(valid[0])!.school;
-    const sameSchool = valid.every((p) => classOf.get(p)!.school.code === first?.code);
-    await writeAudit(strapi, {
-      action: 'import', subjectType: JOB_UID, subjectId: String(o.jobId),
-      scope: sameSchool && first ? scopeColumnsOfSchool(first) : await jobScopeColumns(strapi, o.caller),
-      changes: { kind: 'students', fileName: o.fileName, rowsRead: valid.length, rowsWritten: written },
-      actor: { id: o.caller.id, name: o.caller.name, kind: 'admin' },
+      if (chunk.length) await flush(chunk);
+      await writeAudit(strapi, {
+        action: 'import', subjectType: JOB_UID, subjectId: String(o.jobId),
+        scope: sameSchool && firstSchool ? scopeColumnsOfSchool(firstSchool) : await jobScopeColumns(strapi, o.caller),
+        changes: { kind: 'students', fileName: o.fileName, rowsRead: written, rowsWritten: written },
+        actor: { id: o.caller.id, name: o.caller.name, kind: 'admin' },
+      });
     });
-  });
+  } finally {
+    liveWritten.delete(o.jobId);
+  }
   return written;
 }

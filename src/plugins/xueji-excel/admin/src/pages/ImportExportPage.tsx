@@ -1,6 +1,7 @@
 /**
  * 导入导出: download templates, upload a workbook (or check it only), watch the job's progress,
- * cancel it, download its error workbook; past jobs of the region; exports. Every rule is on the
+ * cancel it, download its error workbook; past jobs of the region; exports with their progress
+ * (rows written of the total, polled by a token while the file streams). Every rule is on the
  * server (src/server/excel/); this page only calls /xueji/templates, /xueji/imports, /xueji/exports.
  */
 import * as React from 'react';
@@ -18,15 +19,26 @@ const EXPORTS: Record<string, string> = { students: '学生名单', national: '�
 const STATES: Record<string, string> = { queued: '排队中', running: '处理中', done: '完成', failed: '失败', cancelled: '已取消' };
 const message = (e: any) => e?.response?.data?.error?.message ?? e?.message ?? '操作失败';
 
+/** Import progress: reading (row count unknown until the end) up to 50 %, then writing. */
+export const importPercent = (j: Pick<Job, 'state' | 'rowsRead' | 'rowsValid' | 'rowsWritten'>) => {
+  if (j.state === 'done') return 100;
+  if (j.state !== 'running') return 0;
+  if (j.rowsValid && j.rowsValid === j.rowsRead) return Math.min(99, 50 + Math.round((j.rowsWritten / j.rowsValid) * 50));
+  return j.rowsRead ? Math.min(49, 5 + Math.round(Math.log10(1 + j.rowsRead) * 8)) : 2;
+};
+
+interface ExportRun { kind: string; total: number; rowsWritten: number; state: string }
+
 const ImportExportPage = () => {
   const { get, post } = useFetchClient();
   const { toggleNotification } = useNotification();
-  const token = useAuth('ImportExport', (s: any) => s.token);
+  const token = useAuth('ImportExportPage', (s: any) => s.token);
   const [jobs, setJobs] = React.useState<Job[]>([]);
   const [kind, setKind] = React.useState('students');
   const [dryRun, setDryRun] = React.useState(false);
   const [file, setFile] = React.useState<File | null>(null);
   const [busy, setBusy] = React.useState(false);
+  const [exporting, setExporting] = React.useState<ExportRun | null>(null);
 
   const load = React.useCallback(async () => {
     try { setJobs(((await get('/xueji/imports')) as any).data.data); } catch (e) { toggleNotification({ type: 'danger', message: message(e) }); }
@@ -39,18 +51,46 @@ const ImportExportPage = () => {
     return () => clearTimeout(t);
   }, [jobs, load]);
 
-  const download = async (url: string, name: string) => {
+  /** Downloads a file; returns its response (null when refused, with the server's message shown). */
+  const download = async (url: string, name: string): Promise<Response | null> => {
     const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
     if (!res.ok) {
       const body = await res.json().catch(() => null);
       toggleNotification({ type: 'danger', message: body?.error?.message ?? `下载失败（${res.status}）` });
-      return;
+      return null;
     }
     const a = document.createElement('a');
     a.href = URL.createObjectURL(await res.blob());
     a.download = name;
     a.click();
     URL.revokeObjectURL(a.href);
+    return res;
+  };
+
+  /** A streamed export; its progress is polled by a token while the response streams in. */
+  const exportFile = async (kind: string, name: string) => {
+    const token = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+    setExporting({ kind, total: 0, rowsWritten: 0, state: 'running' });
+    let polling = true;
+    const poll = async () => {
+      while (polling) {
+        try {
+          const p = ((await get(`/xueji/exports/progress/${token}`)) as any).data.data;
+          if (polling) setExporting({ kind, total: p.total, rowsWritten: p.rowsWritten, state: p.state });
+        } catch { /* not started yet */ }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    poll();
+    let res: Response | null = null;
+    try {
+      res = await download(`/xueji/exports/${kind}?progress=${token}`, name);
+    } finally {
+      polling = false;
+      // The file is complete: every row of the total the server counted (X-Xueji-Export-Rows).
+      const total = Number(res?.headers.get('X-Xueji-Export-Rows') ?? 0);
+      setExporting(res ? { kind, total, rowsWritten: total, state: 'done' } : null);
+    }
   };
 
   const upload = async (ev: React.FormEvent) => {
@@ -75,11 +115,8 @@ const ImportExportPage = () => {
     try { await post(`/xueji/imports/${j.id}/cancel`, {}); await load(); } catch (e) { toggleNotification({ type: 'danger', message: message(e) }); }
   };
 
-  const progress = (j: Job) => {
-    if (j.state === 'done') return 100;
-    if (j.state !== 'running' || !j.rowsRead) return 0;
-    return Math.min(95, Math.round(((j.rowsWritten || j.rowsValid) / j.rowsRead) * 100) || 5);
-  };
+  const progress = importPercent;
+  const exportPercent = exporting?.total ? Math.round((exporting.rowsWritten / exporting.total) * 100) : exporting?.state === 'done' ? 100 : 0;
 
   return (
     <Main>
@@ -110,9 +147,17 @@ const ImportExportPage = () => {
         <Box paddingTop={4}>
           <Flex gap={2}>
             {Object.entries(EXPORTS).map(([k, v]) => (
-              <Button key={k} variant="secondary" onClick={() => download(`/xueji/exports/${k}`, `${v}.xlsx`)}>导出{v}</Button>
+              <Button key={k} variant="secondary" disabled={exporting?.state === 'running'} onClick={() => exportFile(k, `${v}.xlsx`)}>导出{v}</Button>
             ))}
           </Flex>
+          {exporting && (
+            <Flex gap={2} paddingTop={2} alignItems="center">
+              <ProgressBar value={exportPercent} size="S" aria-label={`导出进度 ${exportPercent}%`} />
+              <Typography textColor="neutral600">
+                {EXPORTS[exporting.kind]}：{exporting.state === 'done' ? '导出完成' : '正在导出'} {exporting.rowsWritten} / {exporting.total} 行
+              </Typography>
+            </Flex>
+          )}
         </Box>
         <Box paddingTop={6}>
           <Table colCount={6} rowCount={jobs.length + 1}>
