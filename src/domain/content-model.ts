@@ -408,3 +408,27 @@ export function componentSchemaOf(c: ComponentSpec) {
   };
 }
 
+
+/**
+ * The attribute path a domain error's field label points to, for the Content Manager's
+ * per-field errors (`details.errors[].path`): '出生地' → ['birthPlace'], '家庭成员2：关系' and
+ * '家庭成员2身份证件号' → ['family', '1', 'relation' | 'idNumber'], '家庭成员' → ['family'].
+ * Undefined when the label names no attribute of the type (the message still shows on top).
+ */
+export function fieldPathOf(uid: string, field: string | undefined): string[] | undefined {
+  if (!field) return undefined;
+  const labels = labelTable();
+  const own = labels[uid] ?? {};
+  const byLabel = (table: Record<string, string>, label: string) => Object.keys(table).find((k) => table[k] === label);
+  const direct = byLabel(own, field);
+  if (direct) return [direct];
+  const type = CONTENT_TYPES.find((t) => uidOf(t) === uid);
+  for (const x of type?.attrs ?? []) {
+    if (x.attr.type !== 'component' || !field.startsWith(x.label)) continue;
+    const m = /^(\d+)[：:]?(.*)$/.exec(field.slice(x.label.length));
+    if (!m) continue;
+    const sub = byLabel(labels[String(x.attr.component)] ?? {}, m[2]);
+    return [x.key, String(Number(m[1]) - 1), ...(sub ? [sub] : [])];
+  }
+  return undefined;
+}
