@@ -1,6 +1,6 @@
 /**
  * Admin input for `global::code` fields: a select over one national or system code table.
- * The stored value is the code (e.g. 民族 '01'); the registrar sees '01 汉族'.
+ * The stored value is the code (e.g. 民族 '01'); the registrar sees only its label, 汉族.
  */
 import * as React from 'react';
 import { Field, SingleSelect, SingleSelectOption } from '@strapi/design-system';
@@ -33,7 +33,7 @@ const CodeSelect = React.forwardRef<HTMLDivElement, Props>(
         >
           {options.map((o) => (
             <SingleSelectOption key={o.code} value={o.code}>
-              {`${o.code} ${o.label}`}
+              {o.label}
             </SingleSelectOption>
           ))}
         </SingleSelect>
