@@ -4,19 +4,10 @@
  * value is the template's 12-digit form (6-digit code + 000000) of the deepest level chosen.
  */
 import * as React from 'react';
+import type { FieldInputProps } from './props';
 import { Field, Flex, SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import { listCities, listCounties, listProvinces, regionChain, toRegion12, type Region } from '../../domain/regions';
 
-interface Props {
-  name: string;
-  label: React.ReactNode;
-  hint?: React.ReactNode;
-  required?: boolean;
-  disabled?: boolean;
-  error?: string;
-  value?: string | null;
-  onChange: (name: string, value: unknown) => void;
-}
 
 const Select = ({ label, value, options, disabled, onChange }: { label: string; value?: string; options: Region[]; disabled?: boolean; onChange: (v?: string) => void }) => (
   <SingleSelect aria-label={label} placeholder={label} value={value} disabled={disabled || !options.length} onClear={() => onChange(undefined)} onChange={(v: string | number) => onChange(String(v))}>
@@ -24,7 +15,7 @@ const Select = ({ label, value, options, disabled, onChange }: { label: string; 
   </SingleSelect>
 );
 
-const RegionPicker = React.forwardRef<HTMLDivElement, Props>(({ name, label, hint, required, disabled, error, value, onChange }, ref) => {
+const RegionPicker = React.forwardRef<HTMLDivElement, FieldInputProps>(({ name, label, hint, required, disabled, error, value, onChange }, ref) => {
   const [chosen, setChosen] = React.useState(() => regionChain(value));
   React.useEffect(() => setChosen(regionChain(value)), [value]);
   const set = (next: { province?: string; city?: string; county?: string }) => {
