@@ -25,6 +25,7 @@ export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
     // Code-table fields: stored as the code, picked from the table in the admin panel.
     strapi.customFields.register({ name: 'code', type: 'string' });
+    strapi.customFields.register({ name: 'region', type: 'string' }); // region codes, picked province → county
     // Order matters: validation and scope first, then the audit row of what was written.
     registerWriteRules(strapi);
     registerAudit(strapi);

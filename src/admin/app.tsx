@@ -1,6 +1,7 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { Key } from '@strapi/icons';
 import { labelOf } from '../domain/code-lookup';
+import { registerRecordUi, bootstrapRecordUi } from './record-ui';
 // Strapi ships almost no zh-Hans for the Content Manager and parts of the admin and media
 // library: our translations fill the gaps (checked by tests/unit/admin-translations.test.ts).
 import adminZh from './translations/admin.zh-Hans.json';
@@ -49,8 +50,10 @@ export default {
       intlDescription: { id: 'global.code.description', defaultMessage: '国家或系统代码表中的一项' },
       components: { Input: async () => import('./fields/CodeSelect') as any },
     });
+    registerRecordUi(app);
   },
   bootstrap(app: StrapiApp) {
+    bootstrapRecordUi(app);
     // Lists show a code field's label (男, 汉族, 在校), not the stored code.
     app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', ({ displayedHeaders, layout }: any) => ({
       layout,

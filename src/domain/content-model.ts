@@ -58,7 +58,8 @@ export function attrOf(f: FieldSpec): Record<string, unknown> {
     case 'decimal1': return { type: 'decimal', ...req };
     case 'email': return { type: 'email', ...req };
     case 'media': return { type: 'media', multiple: false, allowedTypes: ['images'] };
-    case 'region12': return { type: 'string', maxLength: 12, regex: '^\\d{12}$', ...req };
+    // Picked province → city → county in the panel (src/admin/fields/RegionPicker.tsx), stored as 12 digits.
+    case 'region12': return { type: 'customField', customField: 'global::region', maxLength: 12, regex: '^\\d{12}$', ...req };
     case 'yearMonth': return { type: 'string', maxLength: 6, regex: '^\\d{4}(0[1-9]|1[0-2])$', ...req };
     case 'phone': return { type: 'string', maxLength: 20, regex: '^\\d{5,20}$', ...req };
     case 'postcode': return { type: 'string', maxLength: 6, regex: '^\\d{6}$', ...req };
@@ -140,7 +141,7 @@ export const CONTENT_TYPES: TypeSpec[] = [
     ],
   },
   {
-    api: 'student', plural: 'students', collectionName: 'students', displayName: '学生', mainField: 'name', list: ['name', 'gender', 'studentNumber', 'grade', 'schoolClass', 'registrationStatus', 'enrollmentStatus'], scoped: true,
+    api: 'student', plural: 'students', collectionName: 'students', displayName: '学生', mainField: 'name', list: ['name', 'gender', 'studentNumber', 'school', 'schoolClass', 'registrationStatus', 'enrollmentStatus'], scoped: true,
     attrs: [
       ...fromFields(STUDENT_FIELDS, ['grade', 'schoolClass']),
       a('grade', '年级', { type: 'integer', required: true, min: 1, max: 12 }),
@@ -219,8 +220,9 @@ export const CONTENT_TYPES: TypeSpec[] = [
     ],
   },
   {
-    api: 'change-request', plural: 'change-requests', collectionName: 'change_requests', displayName: '学籍变动申请', scoped: true, systemOnly: true, list: ['type', 'student', 'state', 'currentStep', 'dueDate', 'submittedAt'],
+    api: 'change-request', plural: 'change-requests', collectionName: 'change_requests', displayName: '学籍变动申请', scoped: true, systemOnly: true, mainField: 'title', list: ['title', 'type', 'student', 'state', 'currentStep', 'dueDate', 'submittedAt'],
     attrs: [
+      a('title', '申请', { type: 'string', maxLength: 200 }, 'readonly'),
       a('type', '变动类型', code('changeType', true)),
       a('student', '学生', rel('manyToOne', 'api::student.student')),
       a('fromSchool', '原学校', rel('manyToOne', 'api::school.school')),
@@ -408,3 +410,27 @@ export function componentSchemaOf(c: ComponentSpec) {
   };
 }
 
+
+/**
+ * The attribute path a domain error's field label points to, for the Content Manager's
+ * per-field errors (`details.errors[].path`): '出生地' → ['birthPlace'], '家庭成员2：关系' and
+ * '家庭成员2身份证件号' → ['family', '1', 'relation' | 'idNumber'], '家庭成员' → ['family'].
+ * Undefined when the label names no attribute of the type (the message still shows on top).
+ */
+export function fieldPathOf(uid: string, field: string | undefined): string[] | undefined {
+  if (!field) return undefined;
+  const labels = labelTable();
+  const own = labels[uid] ?? {};
+  const byLabel = (table: Record<string, string>, label: string) => Object.keys(table).find((k) => table[k] === label);
+  const direct = byLabel(own, field);
+  if (direct) return [direct];
+  const type = CONTENT_TYPES.find((t) => uidOf(t) === uid);
+  for (const x of type?.attrs ?? []) {
+    if (x.attr.type !== 'component' || !field.startsWith(x.label)) continue;
+    const m = /^(\d+)[：:]?(.*)$/.exec(field.slice(x.label.length));
+    if (!m) continue;
+    const sub = byLabel(labels[String(x.attr.component)] ?? {}, m[2]);
+    return [x.key, String(Number(m[1]) - 1), ...(sub ? [sub] : [])];
+  }
+  return undefined;
+}

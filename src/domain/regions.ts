@@ -161,3 +161,21 @@ export function validateRegion12(code12: string, field = '行政区划代码', o
   }
   return code6;
 }
+
+/**
+ * The province, city and county codes a 6- or 12-digit region code lies in, for cascading
+ * pickers: '340104' → { province: '340000', city: '340100', county: '340104' }; a city that is
+ * its own county (东莞 441900) is both. Unknown codes give {}.
+ */
+export function regionChain(code: string | null | undefined): Partial<Record<RegionLevel, string>> {
+  const raw = String(code ?? '');
+  let code6 = /^\d{6}000000$/.test(raw) ? raw.slice(0, 6) : raw;
+  const out: Partial<Record<RegionLevel, string>> = {};
+  const county = counties.get(code6);
+  if (county) {
+    out.county = code6;
+    code6 = county.parentCode as string;
+  }
+  for (let r = upper.get(code6); r; r = r.parentCode ? upper.get(r.parentCode) : undefined) out[r.level] = r.code;
+  return out;
+}

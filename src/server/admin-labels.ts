@@ -15,11 +15,17 @@ export async function applyAdminLabels(strapi: Core.Strapi): Promise<void> {
   const ctService = cm.service('content-types') as any;
   const compService = cm.service('components') as any;
 
+  // A relation shows the linked record by its title (a school by its name, a request by
+  // '转入(省内) · 张三 · 2026-09-01'), never by its document id.
+  const mainFieldOf = Object.fromEntries(CONTENT_TYPES.filter((t) => t.mainField).map((t) => [`api::${t.api}.${t.api}`, t.mainField!]));
   const relabel = (config: any, table: Record<string, string>, uid: string, systemOnly = false) => {
     const metadatas = { ...config.metadatas };
+    const attrs: any = strapi.getModel(uid as any)?.attributes ?? {};
     for (const [attr, label] of Object.entries(table)) {
       if (!metadatas[attr]) continue;
       const edit = { ...metadatas[attr].edit, label };
+      const targetMain = attrs[attr]?.type === 'relation' ? mainFieldOf[attrs[attr].target] : undefined;
+      if (targetMain) edit.mainField = targetMain;
       const mark = SYSTEM[uid]?.[attr];
       if (mark === 'hidden') edit.visible = false;
       if (mark) edit.editable = false;

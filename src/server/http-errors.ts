@@ -2,19 +2,47 @@
 import { errors } from '@strapi/utils';
 import { DomainError } from '../domain/errors';
 
-export function toHttpError(e: DomainError): Error {
-  return new errors.ValidationError(e.message, { ...(e.details ?? {}), code: e.code, field: e.field });
+/**
+ * A 400 ValidationError carrying `details.code`; with the attribute path of the field, also
+ * `details.errors[{ path, message }]`, which the Content Manager shows next to that field.
+ */
+export function toHttpError(e: DomainError, path?: string[]): Error {
+  const fieldErrors = path?.length ? [{ path, message: e.message, name: 'ValidationError' }] : [];
+  return new errors.ValidationError(e.message, { ...(e.details ?? {}), code: e.code, field: e.field, errors: fieldErrors });
 }
 
-/** Runs fn; a DomainError becomes a 400 ValidationError carrying `details.code`. */
-export async function withDomainErrors<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs fn; a DomainError becomes a 400 ValidationError carrying `details.code` (and the field path). */
+export async function withDomainErrors<T>(fn: () => Promise<T>, pathOf?: (field: string | undefined) => string[] | undefined): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof DomainError) throw toHttpError(e);
+    if (e instanceof DomainError) throw toHttpError(e, pathOf?.(e.field));
     throw e;
   }
 }
+
+/** What an admin request tried, in words: '修改', '删除' … (for the refusal message). */
+export function verbOf(method: string, path: string): string {
+  if (/bulkDelete|\/actions\/delete/.test(path)) return '删除';
+  if (/publish/i.test(path)) return '发布';
+  if (/\/clone\//.test(path)) return '复制';
+  return ({ GET: '查看', POST: '新增', PUT: '修改', DELETE: '删除' } as Record<string, string>)[method] ?? '执行';
+}
+
+/** The refusal of an action the caller's role does not grant (Strapi answers a bare "Policy Failed"). */
+export const noPermissionError = (verb: string, typeName?: string) => ({
+  status: 403, name: 'ForbiddenError',
+  message: `无权${verb}${typeName ? `“${typeName}”` : '该内容'}：您的账号角色没有这项权限`,
+  details: { code: 'NO_PERMISSION' },
+});
+
+/**
+ * Strapi's own 403s (a route policy, the Content Manager's permission checker) carry no words
+ * and no code; 400s thrown by Strapi's validators carry no `details.errors` the panel expects.
+ */
+export const isBareRefusal = (e: any) =>
+  ((e?.status ?? e?.statusCode) === 403 || e?.name === 'PolicyError' || e?.name === 'ForbiddenError') &&
+  !e?.details?.code && ['Policy Failed', 'Forbidden'].includes(String(e?.message));
 
 const NAMES: Record<number, string> = { 400: 'ValidationError', 403: 'ForbiddenError', 404: 'NotFoundError', 409: 'ConflictError', 429: 'RateLimitError' };
 

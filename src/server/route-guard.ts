@@ -5,7 +5,9 @@
  */
 import type { Core } from '@strapi/strapi';
 import { classifyRoute } from '../domain/route-access';
-import { isSuperAdmin } from './scope';
+import { isSuperAdmin, currentScope, inScope, outOfScopeError } from './scope';
+import { isBareRefusal, noPermissionError, verbOf } from './http-errors';
+import { SCOPED_TYPES } from '../domain/content-model';
 
 const methodsOf = (layer: any): string[] => (layer.methods ?? []).filter((m: string) => m !== 'HEAD');
 
@@ -36,6 +38,7 @@ function guard(strapi: Core.Strapi): void {
       if (rules.some((x) => !x)) strapi.log.warn(`[xueji] route not in the route table, refused: ${methodsOf(layer).join(',')} ${path}`);
     }
     if (rules.some((x) => x?.access === 'system')) layer.stack.unshift(systemOnly(strapi, path));
+    if (!path.startsWith('/api/')) layer.stack.unshift(explainRefusals(strapi));
   }
 }
 
@@ -63,6 +66,39 @@ function systemOnly(strapi: Core.Strapi, path: string) {
       return;
     }
     return next();
+  };
+}
+
+/**
+ * Panel paths (Content Manager, media library, our /xueji routes): a refusal keeps its words.
+ * Strapi's own bare 403 ("Policy Failed" from a route policy, "Forbidden" from the permission
+ * checker) becomes OUT_OF_SCOPE when the record named lies outside the caller's scope, else
+ * NO_PERMISSION; a 400 ValidationError always carries `details.errors` (the Content Manager's
+ * form reads it and fails on anything else).
+ */
+function explainRefusals(strapi: Core.Strapi) {
+  const explain = async (ctx: any) => {
+    const model: string | undefined = ctx.params?.model;
+    const id: string | undefined = ctx.params?.id ?? ctx.params?.documentId;
+    if (model && id && SCOPED_TYPES.has(model)) {
+      const row = await strapi.db.query(model as any).findOne({ where: { documentId: id } });
+      const scope = await currentScope(strapi);
+      if (row && scope && (scope === 'none' || !inScope(model, scope, row))) throw outOfScopeError();
+    }
+    const typeName = model ? (strapi.getModel(model as any) as any)?.info?.displayName : undefined;
+    ctx.status = 403;
+    ctx.body = { data: null, error: noPermissionError(verbOf(ctx.method, ctx.path), typeName) };
+  };
+  return async (ctx: any, next: () => Promise<void>) => {
+    try {
+      await next();
+    } catch (e: any) {
+      if (e?.name === 'ValidationError' && e.details && typeof e.details === 'object' && !Array.isArray(e.details.errors)) e.details.errors = [];
+      if (!isBareRefusal(e)) throw e;
+      return explain(ctx);
+    }
+    // `ctx.forbidden()` answers without throwing.
+    if (ctx.status === 403 && isBareRefusal(ctx.body?.error)) await explain(ctx);
   };
 }
 

@@ -77,14 +77,20 @@ export const STAFF_ROLES: StaffRoleSpec[] = [
 
 const SYSTEM_FIELDS = systemFieldTable();
 
-/** Readable fields; create/update never include system-kept ones (declared in the content model). */
-function fieldsOf(strapi: Core.Strapi, uid: string, action: string): string[] {
-  const attrs: any = strapi.getModel(uid as any).attributes;
-  const system = action === 'read' ? {} : SYSTEM_FIELDS[uid] ?? {};
-  return Object.keys(attrs).filter((k) => {
-    const a = attrs[k];
-    return !['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'].includes(k) && !a.private && !(k in system);
-  });
+const STRAPI_KEPT = ['createdAt', 'updatedAt', 'publishedAt', 'createdBy', 'updatedBy', 'locale', 'localizations'];
+
+/**
+ * Readable fields; create/update never include system-kept ones (declared in the content model).
+ * A component field is granted by its leaves (`family.name`, `family.relation` …): Strapi's
+ * field-level check knows no component as a whole and would show "无权查看此字段".
+ */
+export function fieldsOf(strapi: Core.Strapi, uid: string, action: string): string[] {
+  const leaves = (model: string, prefix: string, system: Record<string, unknown>): string[] =>
+    Object.entries<any>(strapi.getModel(model as any).attributes).flatMap(([k, a]) => {
+      if (STRAPI_KEPT.includes(k) || a.private || k in system) return [];
+      return a.type === 'component' ? leaves(a.component, `${prefix}${k}.`, {}) : [`${prefix}${k}`];
+    });
+  return leaves(uid, '', action === 'read' ? {} : SYSTEM_FIELDS[uid] ?? {});
 }
 
 /** Every scoped type is filtered by the one scope rule; transfers by either side. */

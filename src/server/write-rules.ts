@@ -25,7 +25,7 @@ import { errors } from '@strapi/utils';
 import { assertWritable, currentScope, inScope, scopeWhere, outOfScopeError } from './scope';
 import { scopePopulate, scopeFilters, FILE_UID, targetOf as targetOfAttr } from './read-scope';
 import { isSystemWrite, isApplyingCorrection } from './system-write';
-import { systemFieldTable, SYSTEM_ONLY_TYPES, SCOPED_TYPES } from '../domain/content-model';
+import { systemFieldTable, SYSTEM_ONLY_TYPES, SCOPED_TYPES, fieldPathOf } from '../domain/content-model';
 import { KEY_FIELDS } from '../domain/student-fields';
 
 type Data = Record<string, any>;
@@ -523,15 +523,16 @@ async function guardedWrite(strapi: Core.Strapi, ctx: any, next: () => Promise<a
   }
   if (ctx.action === 'update' && !current) return next();
   const data: Data = ctx.params?.data ?? {};
+  const pathOf = (field: string | undefined) => fieldPathOf(uid, field);
   if (typeof data !== 'object' || Array.isArray(data)) throw new errors.ValidationError('提交的数据格式不正确', { code: 'INVALID_BODY' });
   const facts = await withDomainErrors(async () => {
     if (!system) dropSystemFields(strapi, uid, data, current);
     checkCodes(strapi, uid, data);
     return entry ? entry.rule(strapi, data, current) : undefined;
-  });
+  }, pathOf);
   // Scope: the record as it was and as it will be must both be the caller's.
   await assertWritable(strapi, uid, [current, entry ? data : { ...current, ...data }]);
-  if (entry?.finalize) await withDomainErrors(() => entry.finalize!(strapi, data, current, facts));
+  if (entry?.finalize) await withDomainErrors(() => entry.finalize!(strapi, data, current, facts), pathOf);
   ctx.params.data = data;
   const touched = Object.keys(data);
   const named = namedLinks(strapi, uid, data);

@@ -61,9 +61,9 @@ async function counted(email: string) {
   return { get: wrap(api.get), post: wrap(api.post), put: wrap(api.put), del: wrap(api.del) };
 }
 
-/** Out of scope is 403 OUT_OF_SCOPE when the role has the action, Strapi's RBAC 403 when it has not. */
+/** Out of scope is 403 OUT_OF_SCOPE when the role has the action; without it, OUT_OF_SCOPE or NO_PERMISSION (tests/api/panel-refusals.test.ts). */
 const refusedAs = (res: any, hasAction: boolean) =>
-  res.status === 403 && (hasAction ? res.body?.error?.details?.code === 'OUT_OF_SCOPE' : res.body?.error?.details?.code === undefined);
+  res.status === 403 && (hasAction ? res.body?.error?.details?.code === 'OUT_OF_SCOPE' : ['OUT_OF_SCOPE', 'NO_PERMISSION'].includes(res.body?.error?.details?.code));
 
 function note(ok: boolean, what: string, outside: boolean, kind: 'leak' | 'write' | 'refusal') {
   tally.checks++;

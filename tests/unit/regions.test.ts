@@ -84,3 +84,15 @@ describe('12-digit template codes', () => {
     expect(validateRegion12('340100000000', '户口所在地', { level: 'city' })).toBe('340100');
   });
 });
+
+describe('regionChain: the levels a code lies in (cascading picker)', () => {
+  it('county, city, province; 12-digit form too; 东莞 is its own county; unknown is empty', async () => {
+    const { regionChain } = await import('../../src/domain/regions');
+    expect(regionChain('340104000000')).toEqual({ province: '340000', city: '340100', county: '340104' });
+    expect(regionChain('340100')).toEqual({ province: '340000', city: '340100' });
+    expect(regionChain('340000000000')).toEqual({ province: '340000' });
+    expect(regionChain('441900')).toEqual({ province: '440000', city: '441900', county: '441900' });
+    expect(regionChain('990000')).toEqual({});
+    expect(regionChain(null)).toEqual({});
+  });
+});

@@ -1,24 +1,14 @@
 /**
  * Admin input for `global::code` fields: a select over one national or system code table.
- * The stored value is the code (e.g. 民族 '01'); the registrar sees '01 汉族'.
+ * The stored value is the code (e.g. 民族 '01'); the registrar sees only its label, 汉族.
  */
 import * as React from 'react';
+import type { FieldInputProps } from './props';
 import { Field, SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import { codeOptions } from '../../domain/code-lookup';
 
-interface Props {
-  name: string;
-  label: React.ReactNode;
-  hint?: React.ReactNode;
-  required?: boolean;
-  disabled?: boolean;
-  error?: string;
-  value?: string | null;
-  onChange: (name: string, value: unknown) => void;
-  attribute: { options?: { table?: string } };
-}
 
-const CodeSelect = React.forwardRef<HTMLDivElement, Props>(
+const CodeSelect = React.forwardRef<HTMLDivElement, FieldInputProps>(
   ({ name, label, hint, required, disabled, error, value, onChange, attribute }, ref) => {
     const options = codeOptions(attribute?.options?.table ?? '');
     return (
@@ -33,7 +23,7 @@ const CodeSelect = React.forwardRef<HTMLDivElement, Props>(
         >
           {options.map((o) => (
             <SingleSelectOption key={o.code} value={o.code}>
-              {`${o.code} ${o.label}`}
+              {o.label}
             </SingleSelectOption>
           ))}
         </SingleSelect>

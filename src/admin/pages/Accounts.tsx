@@ -5,9 +5,16 @@
 import * as React from 'react';
 import { Box, Button, Field, Flex, Main, SingleSelect, SingleSelectOption, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { regionName } from '../../domain/regions';
 
 interface Account { id: number; email: string; firstname: string; level: string; code: string; isActive: boolean; blocked?: boolean }
 const LEVELS: Record<string, string> = { city: '市级教育局', county: '县级教育局', school: '学校学籍管理员' };
+
+/** 管辖范围 as people say it: '琥珀小学（2134100006）', '安徽省 合肥市 蜀山区（340104）'. */
+const scopeName = (a: Account, schoolNames: Record<string, string>) => {
+  const name = a.level === 'school' ? schoolNames[a.code] : regionName(a.code);
+  return name ? `${name}（${a.code}）` : a.code;
+};
 
 const message = (e: any) => e?.response?.data?.error?.message ?? e?.message ?? '操作失败';
 
@@ -17,12 +24,21 @@ const AccountsPage = () => {
   const [accounts, setAccounts] = React.useState<Account[]>([]);
   const [denied, setDenied] = React.useState<string | null>(null);
   const [form, setForm] = React.useState({ email: '', firstname: '', level: 'school', code: '', password: '' });
+  const [schoolNames, setSchoolNames] = React.useState<Record<string, string>>({});
 
   const load = React.useCallback(async () => {
     try {
-      const res = await get('/xueji/accounts');
-      setAccounts(res.data.data);
+      const res: any = await get('/xueji/accounts');
+      const list: Account[] = res.data.data;
+      setAccounts(list);
       setDenied(null);
+      // 管辖范围 by name: schools through the Content Manager (scoped like every read), regions from the division list.
+      const codes = [...new Set(list.filter((a) => a.level === 'school').map((a) => a.code))];
+      if (codes.length) {
+        const query = codes.map((c, i) => `filters[code][$in][${i}]=${encodeURIComponent(c)}`).join('&');
+        const schools: any = await get(`/content-manager/collection-types/api::school.school?pageSize=${codes.length}&${query}`).catch(() => null);
+        setSchoolNames(Object.fromEntries((schools?.data?.results ?? []).map((x: any) => [x.code, x.name])));
+      }
     } catch (e) {
       setDenied(message(e));
     }
@@ -98,7 +114,7 @@ const AccountsPage = () => {
                       <Td><Typography>{a.email}</Typography></Td>
                       <Td><Typography>{a.firstname}</Typography></Td>
                       <Td><Typography>{LEVELS[a.level] ?? a.level}</Typography></Td>
-                      <Td><Typography>{a.code}</Typography></Td>
+                      <Td><Typography>{scopeName(a, schoolNames)}</Typography></Td>
                       <Td><Button variant="secondary" size="S" onClick={() => reset(a)}>重置密码</Button></Td>
                     </Tr>
                   ))}

@@ -55,6 +55,10 @@ export async function sqlOf(strapi: Core.Strapi): Promise<Sql> {
   };
 }
 
+/** A request's title in lists and relation pickers: '转入(省内) · 张三 · 2026-09-01'. */
+export const requestTitle = (typeLabel: string, subject: string | null | undefined, day: string): string =>
+  [typeLabel, subject, day].filter(Boolean).join(' · ');
+
 export const rowsOf = (res: any): any[] => (Array.isArray(res) ? res : res?.rows ?? []);
 
 /** PostgreSQL column types for json_to_recordset, by kind. */

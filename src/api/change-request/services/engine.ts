@@ -25,7 +25,7 @@ import {
 import { withSystemWrite } from '../../../server/system-write';
 import { scopeOfAdmin, isSuperAdmin, inScope } from '../../../server/scope';
 import { checkStudentFields, identityKeyOf } from '../../../server/write-rules';
-import { sqlOf, rowsOf, updateRows, UID, type Sql } from '../../../server/changes/sql';
+import { sqlOf, rowsOf, updateRows, requestTitle, UID, type Sql } from '../../../server/changes/sql';
 import { applyEffects, reverseEffect, type ClassRow, type EffectRecord } from '../../../server/changes/effects';
 import { rowBuilder, linkOf } from '../../../seed/bulk';
 import { signUploadPath, mediaUrlSecret, mediaUrlTtl, uploadPathOf } from '../../../server/media-urls';
@@ -209,6 +209,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const steps = startStep(resolveSteps(chainOf(it.spec, stage, rules()), from, to), 0, today, cal);
       const data: Row = {
         id: ids[i], documentId: docIds[i], type: it.spec.code, reason: it.reason, payload: it.payload ?? null,
+        title: requestTitle(it.spec.label, it.studentName ?? it.student?.name ?? `${it.grade} 年级`, today),
         studentName: it.studentName ?? it.student?.name ?? null, grade: it.grade,
         state: 'pending', currentStep: 0, steps, dueDate: steps[0]?.due ?? null, submittedAt: sql.ts(now), completedAt: null,
         filerName: caller.name, pledge: it.pledge ?? null, filerId: caller.id, filerLevel: org.level, filerCode: org.code,

@@ -1,0 +1,40 @@
+/**
+ * Admin input for `global::region` fields (出生地, 籍贯, 户口所在地 …): cascading province →
+ * city → county selects over the national division list (src/domain/regions.ts). The stored
+ * value is the template's 12-digit form (6-digit code + 000000) of the deepest level chosen.
+ */
+import * as React from 'react';
+import type { FieldInputProps } from './props';
+import { Field, Flex, SingleSelect, SingleSelectOption } from '@strapi/design-system';
+import { listCities, listCounties, listProvinces, regionChain, toRegion12, type Region } from '../../domain/regions';
+
+
+const Select = ({ label, value, options, disabled, onChange }: { label: string; value?: string; options: Region[]; disabled?: boolean; onChange: (v?: string) => void }) => (
+  <SingleSelect aria-label={label} placeholder={label} value={value} disabled={disabled || !options.length} onClear={() => onChange(undefined)} onChange={(v: string | number) => onChange(String(v))}>
+    {options.map((r) => <SingleSelectOption key={r.code} value={r.code}>{r.name}</SingleSelectOption>)}
+  </SingleSelect>
+);
+
+const RegionPicker = React.forwardRef<HTMLDivElement, FieldInputProps>(({ name, label, hint, required, disabled, error, value, onChange }, ref) => {
+  const [chosen, setChosen] = React.useState(() => regionChain(value));
+  React.useEffect(() => setChosen(regionChain(value)), [value]);
+  const set = (next: { province?: string; city?: string; county?: string }) => {
+    setChosen(next);
+    const deepest = next.county ?? next.city ?? next.province;
+    onChange(name, deepest ? toRegion12(deepest) : null);
+  };
+  return (
+    <Field.Root name={name} id={name} error={error} hint={hint} required={required} ref={ref}>
+      <Field.Label>{label}</Field.Label>
+      <Flex gap={2} data-region-picker={name}>
+        <Select label="省" value={chosen.province} options={listProvinces()} disabled={disabled} onChange={(v) => set({ province: v })} />
+        <Select label="市" value={chosen.city} options={chosen.province ? listCities(chosen.province) : []} disabled={disabled} onChange={(v) => set({ province: chosen.province, city: v })} />
+        <Select label="县（区）" value={chosen.county} options={chosen.city ? listCounties(chosen.city) : []} disabled={disabled} onChange={(v) => set({ ...chosen, county: v })} />
+      </Flex>
+      <Field.Hint />
+      <Field.Error />
+    </Field.Root>
+  );
+});
+
+export default RegionPicker;
