@@ -112,8 +112,11 @@ const PromotionPage = () => {
                   </Box>
                 </Box>
               ) : null}
+              {preview.refusal ? (
+                <Box paddingTop={4}><Typography textColor="danger600">{preview.refusal.message}</Typography></Box>
+              ) : null}
               <Flex paddingTop={4} gap={2}>
-                <Button onClick={start} loading={busy} disabled={preview.alreadyRun || (preview.blockers.length > 0 && !ignore)}>
+                <Button onClick={start} loading={busy} disabled={preview.alreadyRun || Boolean(preview.refusal) || (preview.blockers.length > 0 && !ignore)}>
                   开始升级
                 </Button>
                 <Button variant="tertiary" onClick={load} disabled={busy}>刷新预览</Button>
