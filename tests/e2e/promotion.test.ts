@@ -50,6 +50,9 @@ describe('学年升级 page', () => {
     expect(run.report.moved.students).toBe(preview.totals.promoted);
     await page.getByText(`已升级到 ${preview.schoolYearLabel} 学年`).first().waitFor({ timeout: 30_000 });
     await page.locator('td').filter({ hasText: /^已升级$/ }).waitFor({ timeout: 30_000 });
+    // The next year would be two ahead of the calendar: said, and the start is disabled.
+    await page.getByText(/最多提前升级到/).waitFor({ timeout: 30_000 });
+    expect(await startButton.isDisabled()).toBe(true);
 
     // The report of the run.
     await page.getByRole('button', { name: '报告', exact: true }).click();
