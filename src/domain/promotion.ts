@@ -64,15 +64,20 @@ export const schoolYearLabel = (year: number): string => `${year}-${year + 1}`;
 
 /**
  * Whether a promotion into `target` may start while the system is in `current`: only the next
- * school year. A run for a year already reached is a no-op (reported, not an error) — decided
+ * school year, and (given the school year of today's date) at most one year ahead of the calendar. A run for a year already reached is a no-op (reported, not an error) — decided
  * by the caller from the run row.
  */
-export function checkPromotionTarget(current: number, target: number): void {
+export function checkPromotionTarget(current: number, target: number, calendarYear?: number): void {
   if (!Number.isInteger(target) || target < 2000 || target > 2100) {
     throw new DomainError('PROMOTION_YEAR_INVALID', `学年：应为四位年份（如 ${current + 1}），收到 ${target}`, '学年');
   }
   if (target !== current + 1) {
     throw new DomainError('PROMOTION_YEAR_INVALID', `学年：当前为 ${schoolYearLabel(current)} 学年，只能升级到 ${schoolYearLabel(current + 1)} 学年`, '学年', { current, target });
+  }
+  // At most one school year ahead of the calendar (an early start before 1 August): a second
+  // start the day after a run would otherwise promote the province into the year after next.
+  if (calendarYear !== undefined && target > calendarYear + 1) {
+    throw new DomainError('PROMOTION_YEAR_INVALID', `学年：按日历现在是 ${schoolYearLabel(calendarYear)} 学年，最多提前升级到 ${schoolYearLabel(calendarYear + 1)} 学年，不能升级到 ${schoolYearLabel(target)} 学年`, '学年', { current, target, calendarYear });
   }
 }
 

@@ -176,6 +176,8 @@ export interface PreviewReport {
   schoolYear: number; schoolYearLabel: string; currentSchoolYear: number; alreadyRun: boolean;
   totals: { schools: number; classes: number; promoted: number; graduating: number; suspendedKept: number };
   schools: Array<{ code: string; name: string; grades: ReturnType<typeof previewOfSchool>; problem?: string }>;
+  /** Why a start into this year would be refused now (not a blocker: it cannot be ignored). */
+  refusal?: { code: string; message: string };
   blockers: Array<{ code: string; schoolCode?: string; grade?: number; count?: number; message: string }>;
 }
 
@@ -205,7 +207,14 @@ async function buildPreview(strapi: Core.Strapi, sql: Sql, target: number): Prom
     }
   }
   const run = await strapi.db.query(RUN_UID).findOne({ where: { schoolYear: target } });
-  return { schoolYear: target, schoolYearLabel: schoolYearLabel(target), currentSchoolYear: current.schoolYear, alreadyRun: run?.state === 'done', totals, schools, blockers };
+  let refusal: PreviewReport['refusal'];
+  try {
+    if (run?.state !== 'done') checkPromotionTarget(current.schoolYear, target, targetOfToday(strapi));
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    refusal = { code: e.code, message: e.message };
+  }
+  return { schoolYear: target, schoolYearLabel: schoolYearLabel(target), currentSchoolYear: current.schoolYear, alreadyRun: run?.state === 'done', totals, schools, blockers, ...(refusal ? { refusal } : {}) };
 }
 
 export type RunOutcome =
@@ -240,7 +249,7 @@ export function promotionService(strapi: Core.Strapi) {
       if (actor.trigger === 'cron' && target <= current.schoolYear) {
         return { status: 'noop', run: existing ?? null, message: `当前已是 ${schoolYearLabel(current.schoolYear)} 学年，未执行` };
       }
-      checkPromotionTarget(current.schoolYear, target);
+      checkPromotionTarget(current.schoolYear, target, targetOfToday(strapi, now));
       const report = await buildPreview(strapi, sql, target);
       if (actor.trigger === 'manual' && report.blockers.length && !opts.ignoreBlockers) {
         throw new DomainError('PROMOTION_BLOCKED', `学年升级有 ${report.blockers.length} 项待处理事项：${report.blockers[0].message}${report.blockers.length > 1 ? ' 等' : ''}。处理后再升级，或确认忽略后升级`, undefined, { blockers: report.blockers });

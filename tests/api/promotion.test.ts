@@ -8,7 +8,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { getStrapi } from './harness';
 import { account, demo, refused, STUDENT, CLASS } from './change-kit';
-import { promotionService, readSchoolYear } from '../../src/server/promotion';
+import { promotionService, readSchoolYear, targetOfToday } from '../../src/server/promotion';
 import { planSchool } from '../../src/domain/promotion';
 import { cronTasks, registerCron, stopCron } from '../../src/server/cron';
 
@@ -139,6 +139,16 @@ describe('学年升级', () => {
     expect(report.body.data.report.totals.promoted).toBe(moved);
     const list = await (await demo('province')).get('/xueji/promotion/runs');
     expect(list.body.meta.current.schoolYear).toBe(year0 + 1);
+
+    // The next start would open the year after next: refused while the calendar is not there yet.
+    if (year0 + 2 > targetOfToday(strapi) + 1) {
+      const next = await (await demo('province')).get('/xueji/promotion/preview');
+      expect(next.body.data).toMatchObject({ schoolYear: year0 + 2, refusal: { code: 'PROMOTION_YEAR_INVALID' } });
+      const res = await (await demo('province')).post('/xueji/promotion/runs', { schoolYear: year0 + 2, ignoreBlockers: true });
+      refused(res, 400, 'PROMOTION_YEAR_INVALID');
+      expect(res.body.error.message).toMatch(/最多提前升级到/);
+      expect(await studentsNow()).toEqual(after);
+    }
   });
 
   it('undo restores every grade and class name as one logged operation; a second undo is refused', async () => {

@@ -42,6 +42,16 @@ describe('school years', () => {
     expect(errorOf(() => checkPromotionTarget(2026, 2028)).code).toBe('PROMOTION_YEAR_INVALID');
     expect(errorOf(() => checkPromotionTarget(2026, 2026)).message).toMatch(/只能升级到 2027-2028 学年/);
   });
+
+  it('at most one school year ahead of the calendar: no second start into the year after next', () => {
+    // July 2027 (calendar school year 2026): the early start into 2027 is allowed.
+    expect(() => checkPromotionTarget(2026, 2027, 2026)).not.toThrow();
+    expect(() => checkPromotionTarget(2027, 2028, 2027)).not.toThrow();
+    // The day after that run the system is in 2027; 2028 is the next year but two ahead of the calendar.
+    const e = errorOf(() => checkPromotionTarget(2027, 2028, 2026));
+    expect(e.code).toBe('PROMOTION_YEAR_INVALID');
+    expect(e.message).toBe('学年：按日历现在是 2026-2027 学年，最多提前升级到 2027-2028 学年，不能升级到 2028-2029 学年');
+  });
 });
 
 describe('previewOfSchool', () => {

@@ -22,10 +22,11 @@ const PromotionPage = () => {
   const [ignore, setIgnore] = React.useState(false);
   const [busy, setBusy] = React.useState(false);
   const [open, setOpen] = React.useState<string | null>(null);
+  const [report, setReport] = React.useState<any>(null);
 
   const load = React.useCallback(async () => {
     try {
-      const [p, r] = await Promise.all([get('/xueji/promotion/preview'), get('/xueji/promotion/runs')]);
+      const [p, r] = await Promise.all([get<any>('/xueji/promotion/preview'), get<any>('/xueji/promotion/runs')]);
       setPreview(p.data.data);
       setRuns(r.data.data);
       setCurrent(r.data.meta.current);
@@ -37,10 +38,10 @@ const PromotionPage = () => {
   React.useEffect(() => { load(); }, [load]);
 
   const start = async () => {
-    if (!preview || !window.confirm(`确认将全省升级到 ${preview.schoolYearLabel} 学年？将有 ${preview.totals.promoted} 名学生升入上一年级。`)) return;
+    if (!preview || !window.confirm(`确认将全省升级到 ${preview.schoolYearLabel} 学年？将有 ${preview.totals.promoted} 名在校学生随班级升一个年级。`)) return;
     setBusy(true);
     try {
-      const res = await post('/xueji/promotion/runs', { schoolYear: preview.schoolYear, ignoreBlockers: ignore });
+      const res = await post<any>('/xueji/promotion/runs', { schoolYear: preview.schoolYear, ignoreBlockers: ignore });
       toggleNotification({ type: res.data.meta?.noop ? 'info' : 'success', message: res.data.meta?.message ?? `已升级到 ${preview.schoolYearLabel} 学年` });
       await load();
     } catch (e) {
@@ -54,13 +55,24 @@ const PromotionPage = () => {
     if (!window.confirm(`确认撤销 ${run.schoolYear}-${run.schoolYear + 1} 学年的升级？所有年级和班级名称将恢复，学年退回 ${run.fromYear}-${run.fromYear + 1}。`)) return;
     setBusy(true);
     try {
-      await post(`/xueji/promotion/runs/${run.schoolYear}/undo`, {});
-      toggleNotification({ type: 'success', message: '已撤销本次升级' });
+      const res = await post<any>(`/xueji/promotion/runs/${run.schoolYear}/undo`, {});
+      const back = res.data.data?.report?.undone;
+      toggleNotification({ type: 'success', message: `已撤销本次升级${back ? `：恢复学生 ${back.students} 名、班级 ${back.classes} 个` : ''}` });
+      setReport(null);
       await load();
     } catch (e) {
       toggleNotification({ type: 'danger', message: message(e) });
     } finally {
       setBusy(false);
+    }
+  };
+
+  const showReport = async (run: any) => {
+    if (report?.schoolYear === run.schoolYear) return setReport(null);
+    try {
+      setReport((await get<any>(`/xueji/promotion/runs/${run.schoolYear}`)).data.data);
+    } catch (e) {
+      toggleNotification({ type: 'danger', message: message(e) });
     }
   };
 
@@ -73,7 +85,7 @@ const PromotionPage = () => {
         <Typography variant="alpha" tag="h1">学年升级</Typography>
         <Box paddingTop={2} paddingBottom={6}>
           <Typography variant="epsilon" textColor="neutral600">
-            每年 8 月 1 日自动执行：在校学生随班级升入上一年级，毕业年级和休学学生不升级。可先预览，必要时手动执行或撤销最近一次升级。
+            每年 8 月 1 日自动执行：在校学生随班级升一个年级，毕业年级和休学学生不升级。可先预览，必要时手动执行或撤销最近一次升级。
           </Typography>
         </Box>
         {denied ? <Typography textColor="danger600">{denied}</Typography> : null}
@@ -100,14 +112,45 @@ const PromotionPage = () => {
                   </Box>
                 </Box>
               ) : null}
+              {preview.refusal ? (
+                <Box paddingTop={4}><Typography textColor="danger600">{preview.refusal.message}</Typography></Box>
+              ) : null}
               <Flex paddingTop={4} gap={2}>
-                <Button onClick={start} loading={busy} disabled={preview.alreadyRun || (preview.blockers.length > 0 && !ignore)}>
+                <Button onClick={start} loading={busy} disabled={preview.alreadyRun || Boolean(preview.refusal) || (preview.blockers.length > 0 && !ignore)}>
                   开始升级
                 </Button>
                 <Button variant="tertiary" onClick={load} disabled={busy}>刷新预览</Button>
               </Flex>
             </Box>
 
+            <Box paddingTop={6}>
+              <Typography variant="delta" tag="h2">升级记录</Typography>
+              <Box paddingTop={3}>
+                <Table colCount={6} rowCount={runs.length + 1}>
+                  <Thead><Tr>{th('学年')}{th('状态')}{th('发起')}{th('完成时间')}{th('升级学生 / 班级')}{th('操作')}</Tr></Thead>
+                  <Tbody>
+                    {runs.map((r) => (
+                      <Tr key={r.schoolYear}>
+                        <Td><Typography>{r.schoolYear}-{r.schoolYear + 1}</Typography></Td>
+                        <Td><Typography>{STATE[r.state] ?? r.state}{r.undoneAt ? `（${r.undoneByName}，${when(r.undoneAt)}）` : ''}</Typography></Td>
+                        <Td><Typography>{r.trigger === 'cron' ? '定时任务' : r.actorName}</Typography></Td>
+                        <Td><Typography>{when(r.finishedAt)}</Typography></Td>
+                        <Td><Typography>{r.report?.moved ? `${r.report.moved.students} / ${r.report.moved.classes}` : '—'}</Typography></Td>
+                        <Td>
+                          <Flex gap={2}>
+                            <Button size="S" variant="tertiary" onClick={() => showReport(r)}>{report?.schoolYear === r.schoolYear ? '收起报告' : '报告'}</Button>
+                            {latestDone && r.schoolYear === latestDone.schoolYear && current?.schoolYear === r.schoolYear
+                              ? <Button size="S" variant="danger-light" onClick={() => undo(r)} disabled={busy}>撤销</Button>
+                              : null}
+                          </Flex>
+                        </Td>
+                      </Tr>
+                    ))}
+                  </Tbody>
+                </Table>
+              </Box>
+              {report ? <RunReport run={report} /> : null}
+            </Box>
             <Box paddingTop={6}>
               <Typography variant="delta" tag="h2">各校预览</Typography>
               <Box paddingTop={3}>
@@ -137,34 +180,35 @@ const PromotionPage = () => {
               </Box>
             </Box>
 
-            <Box paddingTop={6}>
-              <Typography variant="delta" tag="h2">升级记录</Typography>
-              <Box paddingTop={3}>
-                <Table colCount={6} rowCount={runs.length + 1}>
-                  <Thead><Tr>{th('学年')}{th('状态')}{th('发起')}{th('完成时间')}{th('升级学生 / 班级')}{th('操作')}</Tr></Thead>
-                  <Tbody>
-                    {runs.map((r) => (
-                      <Tr key={r.schoolYear}>
-                        <Td><Typography>{r.schoolYear}-{r.schoolYear + 1}</Typography></Td>
-                        <Td><Typography>{STATE[r.state] ?? r.state}{r.undoneAt ? `（${r.undoneByName}，${when(r.undoneAt)}）` : ''}</Typography></Td>
-                        <Td><Typography>{r.trigger === 'cron' ? '定时任务' : r.actorName}</Typography></Td>
-                        <Td><Typography>{when(r.finishedAt)}</Typography></Td>
-                        <Td><Typography>{r.report?.moved ? `${r.report.moved.students} / ${r.report.moved.classes}` : '—'}</Typography></Td>
-                        <Td>
-                          {latestDone && r.schoolYear === latestDone.schoolYear && current?.schoolYear === r.schoolYear
-                            ? <Button size="S" variant="danger-light" onClick={() => undo(r)} disabled={busy}>撤销</Button>
-                            : null}
-                        </Td>
-                      </Tr>
-                    ))}
-                  </Tbody>
-                </Table>
-              </Box>
-            </Box>
           </>
         ) : null}
       </Box>
     </Main>
+  );
+};
+
+/** The report of one run: what it moved, the preview it was started on, the blockers, the undo. */
+const RunReport = ({ run }: { run: any }) => {
+  const r = run.report ?? {};
+  const t = r.totals ?? {};
+  const line = (label: string, value: React.ReactNode) => (
+    <Box paddingTop={1}><Typography><Typography fontWeight="bold">{label}：</Typography>{value}</Typography></Box>
+  );
+  return (
+    <Box marginTop={4} background="neutral0" padding={6} shadow="filterShadow" hasRadius aria-label="升级报告">
+      <Typography variant="delta" tag="h3">升级报告：{run.fromYear}-{run.fromYear + 1} → {run.schoolYear}-{run.schoolYear + 1} 学年</Typography>
+      <Box paddingTop={3}>
+        {line('状态', `${STATE[run.state] ?? run.state}${run.undoneAt ? `（${run.undoneByName} 于 ${when(run.undoneAt)} 撤销）` : ''}`)}
+        {line('发起', `${run.trigger === 'cron' ? '定时任务' : '手动'}，${run.actorName ?? ''}；开始 ${when(run.startedAt)}，完成 ${when(run.finishedAt)}`)}
+        {line('实际升级', r.moved ? `学生 ${r.moved.students} 名，班级 ${r.moved.classes} 个` : '—')}
+        {line('升级前预览', `学校 ${t.schools ?? 0} 所，升级学生 ${t.promoted ?? 0} 名，毕业年级学生 ${t.graduating ?? 0} 名，休学保留原年级 ${t.suspendedKept ?? 0} 名`)}
+        {r.undone ? line('撤销恢复', `学生 ${r.undone.students} 名，班级 ${r.undone.classes} 个`) : null}
+        {line('升级时的待处理事项', r.blockers?.length ? `${r.blockers.length} 项（已确认忽略）` : '无')}
+        {(r.blockers ?? []).slice(0, 20).map((b: any, i: number) => (
+          <Box key={i} paddingTop={1}><Typography textColor="neutral600">· {b.message}</Typography></Box>
+        ))}
+      </Box>
+    </Box>
   );
 };
 
