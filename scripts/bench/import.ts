@@ -116,7 +116,7 @@ async function main() {
       if (global.gc) global.gc();
       let peak = process.memoryUsage().rss;
       const base = peak;
-      const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+      const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 50);
       const t0 = Date.now();
       const job: any = await profiled(path.join(dir, `import-${n}.cpuprofile`), async () => {
         const res = await http.post('/xueji/imports').set('Authorization', `Bearer ${token}`).field('kind', 'students').attach('file', file);

@@ -246,6 +246,8 @@ async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportRe
     return schools.get(code)!;
   };
 
+  const withSchool = new Map<number, Data>(); // class id → the class with its school, one object per class
+
   /** One row through the panel's rules: ready to write, or its errors added (and null). */
   const prepare = async (p: ParsedRow): Promise<{ ready: Ready | null; cls?: Data }> => {
     if (caller.scope?.level === 'school') {
@@ -264,7 +266,7 @@ async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportRe
       else if (p.student.grade !== undefined && p.classText !== undefined) {
         const found = findClass(classesBySchool.get(school.code) ?? [], Number(p.student.grade), p.classText);
         if (!found) { add(p.row, colOf('班级'), 'CLASS_NOT_FOUND', `班级：${school.name}没有${p.student.grade} 年级的“${p.classText}”`); p.ok = false; }
-        else cls = { ...found, school };
+        else cls = withSchool.get(found.id) ?? withSchool.set(found.id, { ...found, school }).get(found.id)!;
       }
     }
     if (!p.ok) return { ready: null, cls };
@@ -297,8 +299,8 @@ async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportRe
     pending = [];
     if (!batch.length) return;
     await writer?.drain();
-    const byKey = new Map(batch.map((r) => [r.student.identityKey as string, r.row]));
-    const found = await strapi.db.query(STUDENT).findMany({ where: { identityKey: { $in: [...byKey.keys()] } }, select: ['identityKey', 'schoolCode'] });
+    const byKey = new Map(batch.filter((r) => r.student.identityKey).map((r) => [r.student.identityKey as string, r.row]));
+    const found = byKey.size ? await strapi.db.query(STUDENT).findMany({ where: { identityKey: { $in: [...byKey.keys()] } }, select: ['identityKey', 'schoolCode'] }) : [];
     for (const f of found) {
       const row = byKey.get(f.identityKey)!;
       add(row, colOf('身份证件号'), 'STUDENT_DUPLICATE', `身份证件号：身份证号已被注册（学校标识码 ${f.schoolCode}），一人只能有一个学籍`);
@@ -473,13 +475,13 @@ class StudentWriter {
       }
       const id = ids[i];
       const scope = scopeOf.get(school.code) ?? scopeOf.set(school.code, scopeColumnsOfSchool(school)).get(school.code)!;
-      students.push(this.studentRows.row({
-        ...s, id, documentId: docIds[i], grade: cls.grade, idIsGuardians: false, studentNumber, regionalNumber: null,
+      students.push(this.studentRows.row(s, {
+        id, documentId: docIds[i], grade: cls.grade, idIsGuardians: false, studentNumber, regionalNumber: null,
         registrationStatus: 'draft', enrollmentStatus: '01', ...scope, ...this.stamp,
       }));
       for (let j = 0; j < fam.length; j++) {
         const mid = memberIds[m++];
-        members.push(this.memberRows.row({ ...fam[j], id: mid }));
+        members.push(this.memberRows.row(fam[j], { id: mid }));
         cmps.push(this.family.row(id, mid, j + 1));
       }
       l1.push(this.studentClass.row(id, cls.id));
