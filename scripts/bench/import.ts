@@ -21,6 +21,23 @@ import { arg, root, bootOnPostgres } from './lib';
 import { makeIdNumber } from '../../src/domain/id-card';
 import { NATIONAL_COLUMNS } from '../../src/domain/excel-columns';
 import { readRows } from '../../src/server/excel/workbooks';
+import { Session } from 'inspector';
+
+/** `--profile 1`: a CPU profile of the first import (.tmp/bench-import/import-<n>.cpuprofile, Chrome DevTools). */
+const PROFILE = arg('profile', 0) > 0;
+async function profiled<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  if (!PROFILE) return fn();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<any>((res, rej) => session.post(method, params ?? {}, (e, r) => (e ? rej(e) : res(r))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try { return await fn(); } finally {
+    const { profile } = await post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 const SMALL = arg('small', 10_000);
 const LARGE = arg('large', 100_000);
@@ -89,7 +106,7 @@ async function main() {
     const results: string[] = [];
     let small: { seconds: number; parse: number } | null = null;
 
-    for (const n of [SMALL, LARGE]) {
+    for (const n of [SMALL, LARGE].filter((x) => x > 0)) {
       const file = path.join(dir, `students-${n}.xlsx`);
       const tw = Date.now();
       await writeFile(file, n, cls);
@@ -99,16 +116,17 @@ async function main() {
       if (global.gc) global.gc();
       let peak = process.memoryUsage().rss;
       const base = peak;
-      const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+      const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 50);
       const t0 = Date.now();
-      const res = await http.post('/xueji/imports').set('Authorization', `Bearer ${token}`).field('kind', 'students').attach('file', file);
-      if (res.status !== 202) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);
-      let job: any;
-      for (;;) {
-        job = (await http.get(`/xueji/imports/${res.body.data.id}`).set('Authorization', `Bearer ${token}`)).body.data;
-        if (['done', 'failed', 'cancelled'].includes(job.state)) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const job: any = await profiled(path.join(dir, `import-${n}.cpuprofile`), async () => {
+        const res = await http.post('/xueji/imports').set('Authorization', `Bearer ${token}`).field('kind', 'students').attach('file', file);
+        if (res.status !== 202) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);
+        for (;;) {
+          const j = (await http.get(`/xueji/imports/${res.body.data.id}`).set('Authorization', `Bearer ${token}`)).body.data;
+          if (['done', 'failed', 'cancelled'].includes(j.state)) return j;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      });
       const seconds = (Date.now() - t0) / 1000;
       clearInterval(sampler);
       if (job.state !== 'done') throw new Error(`import of ${n}: ${job.state} ${JSON.stringify(job.errors.slice(0, 3))}`);

@@ -8,8 +8,11 @@ export function codeOptions(table: string): readonly CodeItem[] {
   return ALL_CODE_TABLES[table] ?? [];
 }
 
+const codeSets = new Map<string, Set<string>>(); // table → its codes (imports check ~30 codes a row)
 export function hasCode(table: string, code: string): boolean {
-  return codeOptions(table).some((c) => c.code === code);
+  let codes = codeSets.get(table);
+  if (!codes) codeSets.set(table, (codes = new Set(codeOptions(table).map((c) => c.code))));
+  return codes.has(code);
 }
 
 export function labelOf(table: string, code: string | null | undefined): string | undefined {

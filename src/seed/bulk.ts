@@ -176,9 +176,13 @@ export function rowBuilder(strapi: Core.Strapi, uid: string) {
   }
   return {
     table: meta.tableName as string,
-    row(data: Record<string, unknown>): Row {
+    /** `over`: values that win over `data`'s, without merging the two objects first. */
+    row(data: Record<string, unknown>, over?: Record<string, unknown>): Row {
       const out: Row = {};
-      for (const [attr, column] of pairs) out[column] = data[attr] === undefined ? null : data[attr];
+      for (const [attr, column] of pairs) {
+        const v = over && attr in over ? over[attr] : data[attr];
+        out[column] = v === undefined ? null : v;
+      }
       return out;
     },
   };

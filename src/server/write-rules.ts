@@ -35,10 +35,13 @@ const isPostgres = (strapi: Core.Strapi) => String((strapi.db as any).dialect?.c
 
 export const xuejiConfig = (strapi: Core.Strapi) => strapi.config.get('xueji') as any;
 
+const attributeList = new WeakMap<object, Array<[string, any]>>(); // a model's attributes, listed once
+
 /** Every `global::code` attribute (also inside components) must hold a code of its table. */
 export function checkCodes(strapi: Core.Strapi, uid: string, data: Data, prefix = ''): void {
   const model: any = strapi.getModel(uid as any);
-  for (const [key, attr] of Object.entries<any>(model.attributes)) {
+  const attrs = attributeList.get(model.attributes) ?? attributeList.set(model.attributes, Object.entries(model.attributes)).get(model.attributes)!;
+  for (const [key, attr] of attrs) {
     const value = data[key];
     if (value === undefined || value === null || value === '') continue;
     if (attr.customField === 'global::code' && !hasCode(attr.options?.table, String(value))) {

@@ -593,15 +593,17 @@ describe('robustness', () => {
 
 describe('jobs: files, restart, export progress, menu permission', () => {
   it('job files live in the project directory; an error workbook is kept, the upload is removed', async () => {
+    const dir = jobFilesDir(strapi);
+    expect(dir).toBe(path.join(strapi.dirs.app.root, '.tmp', 'xueji-jobs'));
+    const before = new Set(fs.readdirSync(dir));
     const bad = row({ 身份证件号: '11010120000101001X' });
     const job = await importAs(SCHOOL_USER, await workbook([bad]), { kind: 'students', dryRun: 'true' });
     expect(job.state).toBe('failed');
     const stored = await q(JOB).findOne({ where: { id: job.id } });
-    const dir = jobFilesDir(strapi);
-    expect(dir).toBe(path.join(strapi.dirs.app.root, '.tmp', 'xueji-jobs'));
     expect(path.dirname(stored.errorFile)).toBe(dir);
     expect(fs.existsSync(stored.errorFile)).toBe(true);
-    expect(fs.readdirSync(dir).filter((f) => f.startsWith(`${job.id}-`))).toEqual([path.basename(stored.errorFile)]);
+    // Of the job's two files (upload, error workbook) only the error workbook is left.
+    expect(fs.readdirSync(dir).filter((f) => !before.has(f))).toEqual([path.basename(stored.errorFile)]);
   });
 
   it('files older than the retention period are deleted and their job no longer offers the error workbook', async () => {
@@ -662,4 +664,36 @@ describe('jobs: files, restart, export progress, menu permission', () => {
       expect(perms.length, code).toBe(1);
     }
   });
+});
+
+describe('new students: streaming write, all-or-nothing across batches', () => {
+  it('a file read twice (more rows than imports.keepRows) writes every row, family included', async () => {
+    const before = strapi.config.get('xueji.imports.keepRows');
+    strapi.config.set('xueji.imports.keepRows', 3);
+    try {
+      const rows = Array.from({ length: 8 }, (_, i) => row({ 姓名: `两遍读入${i}` }));
+      const job = await importAs(SCHOOL_USER, await workbook(rows));
+      expect([job.state, job.rowsRead, job.rowsValid, job.rowsWritten], JSON.stringify(job.errors)).toEqual(['done', 8, 8, 8]);
+      const stored = await q(STUDENT).findMany({ where: { name: { $startsWith: '两遍读入' } }, populate: { family: true, schoolClass: true } });
+      expect(stored.length).toBe(8);
+      expect(stored.every((s: any) => s.family.length === 2 && s.schoolClass.id === cls.id && s.registrationStatus === 'draft')).toBe(true);
+    } finally {
+      strapi.config.set('xueji.imports.keepRows', before);
+    }
+  });
+
+  it('rows refused after the first batch of 2,000 was sent (class over its cap) leave nothing written', async () => {
+    const classes = await q(CLASS).findMany({ where: { schoolCode: A.code, grade: 1 }, orderBy: { number: 'desc' } });
+    const target = classes[0];
+    const rows = Array.from({ length: 2100 }, (_, i) => row({ 姓名: `整批回滚${i}`, 班级: target.name }));
+    const job = await importAs(SCHOOL_USER, await workbook(rows));
+    expect(job.state).toBe('failed');
+    expect(job.rowsWritten).toBe(0);
+    // Primary classes take 56: at least 2,044 rows are over the cap (the job keeps the first 1,000 errors).
+    expect(job.errorCount).toBeGreaterThanOrEqual(2100 - 56);
+    expect(job.errors.length).toBe(1000);
+    expect(job.errors.every((e: any) => e.code === 'CLASS_FULL')).toBe(true);
+    expect(job.rowsRead).toBe(2100);
+    expect(await q(STUDENT).count({ where: { name: { $startsWith: '整批回滚' } } })).toBe(0);
+  }, 120_000);
 });

@@ -36,7 +36,7 @@ export interface ParsedRow {
 
 export interface RunOpts {
   jobId: number; kind: TemplateKind; file: string; caller: Caller; dryRun: boolean; fileName: string;
-  progress: { read: number }; check: () => Promise<void>;
+  progress: { read: number; inTransaction?: boolean }; check: () => Promise<void>;
 }
 
 export interface ImportResult { rowsRead: number; rowsValid: number; rowsWritten: number; errors: CellError[]; headerCount: number }
