@@ -146,6 +146,8 @@ describe('every page a staff role can reach is in 简体中文, with no Strapi l
         await row.locator('td').nth(2).click();
         await page.waitForURL((u) => /\/collection-types\/[^/]+\/[^/?]+/.test(u.pathname), { timeout: 30_000 });
         visits.push(await visit(page, page.url(), missing, 'form'));
+        // No 预览 side panel (preview is switched off, config/admin.ts).
+        expect.soft(await page.getByText('预览', { exact: true }).count(), `${t}: preview panel`).toBe(0);
       }
     }
 
