@@ -83,8 +83,11 @@ const apiEnv = {
   // Browser tests when a Chromium is present (.ci/run installs Debian's); they need the built admin.
   const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
   if (!only && fs.existsSync(chromiumPath) && process.env.XUEJI_E2E !== 'false') {
-    console.log('\n[test] building the admin panel for browser tests …');
-    const b = spawnSync('npx', ['strapi', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'development' } });
+    // The production build users get from `npm start` (scripts/start.js), marked as such so
+    // that `npm start` afterwards serves it as it is.
+    console.log('\n[test] building the admin panel (production build) for browser tests …');
+    const b = spawnSync('npx', ['strapi', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    if (b.status === 0) fs.writeFileSync(path.join(root, 'dist', 'build', '.xueji-production'), `production build of ${new Date().toISOString()} (npm test)\n`);
     if (b.status === 0) vitest('e2e', 'tests/vitest.e2e.config.mts', { CHROMIUM_PATH: chromiumPath });
     else results.push({ name: 'e2e', passed: 0, failed: 1, seconds: 0 });
   } else if (!only) {

@@ -39,6 +39,7 @@ export const ROUTE_RULES: Rule[] = [
   r('GET', /^\/admin\/(information|plugins|permissions|guided-tour-meta|license-trial-time-left|ai-feature-config|homepage\/layout)$/, 'self', 'panel metadata'),
   r('PUT', /^\/admin\/homepage\/layout$/, 'self', 'own home page layout'),
   r('POST', /^\/admin\/permissions\/check$/, 'self', 'own permission check'),
+  r('GET', /^\/content-manager\/preview\/url\/:contentType$/, 'self', 'preview is off (config/admin.ts): answers 204, the edit view then shows no preview panel'),
   r(['GET', 'DELETE'], /^\/api\/auth\/sessions(\/:sessionId)?$/, 'self', 'integration account own sessions'),
   r('GET', /^\/api\/users\/me$/, 'self', 'integration account own profile'),
   r('GET', /^\/content-manager\/(init|content-types|components|content-types-settings)$/, 'self', 'Content Manager schema metadata'),

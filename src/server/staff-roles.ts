@@ -20,12 +20,19 @@ const ALL = [...ORG, ...SCHOOL_RECORDS, ...WORKFLOW, 'api::audit-log.audit-log']
 /** Menu permissions of the 学籍变动 views (src/plugins/approvals): bureaus decide, schools file. */
 export const WORKBENCH = 'plugin::approvals.workbench';
 export const MY_REQUESTS = 'plugin::approvals.requests';
+/** Menu permissions of our own pages: 下级账号 (bureaus), 学年升级 (province); 导入导出 (all staff) is the xueji-excel plugin's. */
+export const ACCOUNTS_PAGE = 'api::xueji.accounts';
+export const EXCEL_PAGE = EXCEL_ACTION;
+export const PROMOTION_PAGE = 'api::xueji.promotion';
 
-/** Registers the two admin actions (register phase, before roles are synced). */
+/** Registers our admin actions (register phase, before roles are synced). */
 export async function registerApprovalActions(strapi: Core.Strapi): Promise<void> {
   await (strapi.admin as any).services.permission.actionProvider.registerMany([
     { section: 'plugins', displayName: '审批工作台', uid: 'workbench', pluginName: 'approvals' },
     { section: 'plugins', displayName: '我的申请', uid: 'requests', pluginName: 'approvals' },
+    // Settings section: Strapi does not assign 'internal' actions to roles; no plugin owns these pages.
+    ...[['accounts', '下级账号'], ['promotion', '学年升级']].map(([uid, displayName]) =>
+      ({ section: 'settings', category: '学籍', subCategory: '页面', displayName, uid: `xueji.${uid}` })),
   ]);
   await registerExcelActions(strapi);
 }
@@ -49,19 +56,19 @@ export const STAFF_ROLES: StaffRoleSpec[] = [
     code: 'xueji-province', name: '省级管理员', level: 'province',
     description: '全省查询统计；维护主管单位、学校；管理下级账号（/xueji/accounts）',
     grants: { ...grant(ALL, ['read']), ...grant(['api::authority.authority', 'api::school.school'], ['read', 'create', 'update']) },
-    extra: [WORKBENCH],
+    extra: [WORKBENCH, ACCOUNTS_PAGE, EXCEL_PAGE, PROMOTION_PAGE],
   },
   {
     code: 'xueji-city', name: '市级教育局', level: 'city',
     description: '本市范围内维护、查询、统计和审批',
     grants: grant(ALL, ['read']),
-    extra: [WORKBENCH],
+    extra: [WORKBENCH, ACCOUNTS_PAGE, EXCEL_PAGE],
   },
   {
     code: 'xueji-county', name: '县级教育局', level: 'county',
     description: '本县（以县为主）维护、查询、统计和审批；管理本县学校账号',
     grants: { ...grant(ALL, ['read']), ...grant(['api::school-class.school-class'], ['read', 'create', 'update']) },
-    extra: [WORKBENCH],
+    extra: [WORKBENCH, ACCOUNTS_PAGE, EXCEL_PAGE],
   },
   {
     code: 'xueji-school', name: '学校学籍管理员', level: 'school',
@@ -71,7 +78,7 @@ export const STAFF_ROLES: StaffRoleSpec[] = [
       ...grant(['api::school.school', 'api::authority.authority', ...WORKFLOW, 'api::audit-log.audit-log'], ['read']),
       ...grant(['api::school-class.school-class'], ['read', 'create', 'update']),
     },
-    extra: [MY_REQUESTS],
+    extra: [MY_REQUESTS, EXCEL_PAGE],
   },
 ];
 
@@ -111,7 +118,7 @@ export function permissionsOf(strapi: Core.Strapi, spec: StaffRoleSpec) {
       });
     }
   }
-  for (const action of [...(spec.extra ?? []), EXCEL_ACTION]) perms.push({ action, subject: null, properties: {}, conditions: [] });
+  for (const action of spec.extra ?? []) perms.push({ action, subject: null, properties: {}, conditions: [] });
   // Every staff user uploads photos and proofs, and sees only those of their own scope.
   perms.push({ action: 'plugin::upload.assets.create', subject: null, properties: {}, conditions: [] });
   for (const action of ['plugin::upload.read', 'plugin::upload.assets.update', 'plugin::upload.assets.download', 'plugin::upload.assets.copy-link']) {

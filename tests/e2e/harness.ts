@@ -1,4 +1,4 @@
-/** One real `strapi start` (built admin panel, demo province on SQLite) and Debian's Chromium, per browser test file. */
+/** One real `strapi start` (the admin panel built in dist/build — `npm test` makes a production build), demo province on SQLite, and Debian's Chromium, per browser test file. */
 import { spawn, type ChildProcess } from 'child_process';
 import path from 'path';
 import fs from 'fs';
@@ -19,7 +19,7 @@ export async function startServer(dbName: string, portBase: number, students = 8
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: db, XUEJI_DEMO_SEED: 'true', XUEJI_DEMO_STUDENTS: String(students), NODE_ENV: 'development', STRAPI_LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
-  const until = Date.now() + 150_000;
+  const until = Date.now() + 150_000 + students * 20; // seeding the demo province takes its time
   for (;;) {
     try {
       if ((await fetch(`${base}/_health`)).status === 204) break;

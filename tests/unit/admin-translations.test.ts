@@ -175,3 +175,16 @@ describe('content-manager coverage', () => {
     expect(covered / missing.length).toBe(1);
   });
 });
+
+describe('extra.zh-Hans.json (full ids Strapi’s code uses without an en.json entry, and our menu ids)', () => {
+  const extra = loadOurs('extra.zh-Hans.json');
+  const admin = BUNDLES.find((b) => b.name === 'admin')!;
+
+  it('adds only ids that no bundle above translates, each with a Chinese message', () => {
+    const prefixedKeys = new Set(BUNDLES.flatMap((b) => [
+      ...Object.keys(b.en).map((k) => (b.name === 'admin' ? k : `${b.name}.${k}`)),
+    ]));
+    expect(Object.keys(extra).filter((k) => prefixedKeys.has(k) || k in admin.shippedZh)).toEqual([]);
+    expect(Object.entries(extra).filter(([, v]) => !/[\u4e00-\u9fff]/.test(v))).toEqual([]);
+  });
+});

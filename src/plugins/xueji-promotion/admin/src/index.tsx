@@ -8,7 +8,7 @@ export default {
       to: 'plugins/xueji-promotion',
       icon: ArrowUp,
       intlLabel: { id: 'xueji-promotion.menu', defaultMessage: '学年升级' },
-      permissions: [],
+      permissions: [{ action: 'api::xueji.promotion', subject: null }], // province officials (src/server/staff-roles.ts)
       Component: () => import('./pages/PromotionPage'),
     });
   },
