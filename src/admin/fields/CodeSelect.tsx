@@ -15,6 +15,7 @@ const CodeSelect = React.forwardRef<HTMLDivElement, FieldInputProps>(
       <Field.Root name={name} id={name} error={error} hint={hint} required={required} ref={ref}>
         <Field.Label>{label}</Field.Label>
         <SingleSelect
+          clearLabel="清除"
           value={value ?? undefined}
           disabled={disabled}
           placeholder="请选择"
