@@ -44,14 +44,7 @@ export default {
     for (const [to, icon, id, label, Component] of pages) {
       app.addMenuLink({ to, icon, intlLabel: { id, defaultMessage: label }, permissions: [], Component } as any);
     }
-    app.customFields.register({
-      name: 'code',
-      type: 'string',
-      intlLabel: { id: 'global.code', defaultMessage: '代码' },
-      intlDescription: { id: 'global.code.description', defaultMessage: '国家或系统代码表中的一项' },
-      components: { Input: async () => import('./fields/CodeSelect') as any },
-    });
-    registerRecordUi(app);
+    registerRecordUi(app); // custom fields: code, region, payload
   },
   bootstrap(app: StrapiApp) {
     bootstrapRecordUi(app);

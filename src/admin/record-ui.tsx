@@ -12,14 +12,22 @@ export const regionLabel = (value: unknown): string | undefined => {
   return (/^\d{6}000000$/.test(v) ? regionName(v.slice(0, 6)) : undefined) ?? v;
 };
 
+/** Our custom field inputs (server side: src/index.ts registers the same names). */
+const FIELDS: Array<[name: string, type: 'string' | 'json', id: string, label: string, description: string, Input: () => Promise<any>]> = [
+  ['code', 'string', 'global.code', '代码', '国家或系统代码表中的一项', () => import('./fields/CodeSelect')],
+  ['region', 'string', 'xueji.region', '行政区划', '按省、市、县逐级选择，保存为 12 位行政区划代码', () => import('./fields/RegionPicker')],
+  ['payload', 'json', 'xueji.payload', '变更内容', '学籍变动申请的变更内容，按项目列出（关键信息变更：原值与新值）', () => import('./fields/PayloadView')],
+];
+
 export function registerRecordUi(app: StrapiApp): void {
-  app.customFields.register({
-    name: 'region',
-    type: 'string',
-    intlLabel: { id: 'xueji.region', defaultMessage: '行政区划' },
-    intlDescription: { id: 'xueji.region.description', defaultMessage: '按省、市、县逐级选择，保存为 12 位行政区划代码' },
-    components: { Input: async () => import('./fields/RegionPicker') as any },
-  });
+  for (const [name, type, id, label, description, Input] of FIELDS) {
+    app.customFields.register({
+      name, type,
+      intlLabel: { id, defaultMessage: label },
+      intlDescription: { id: `${id}.description`, defaultMessage: description },
+      components: { Input: Input as any },
+    });
+  }
 }
 
 export function bootstrapRecordUi(app: StrapiApp): void {

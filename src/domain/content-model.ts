@@ -233,7 +233,8 @@ export const CONTENT_TYPES: TypeSpec[] = [
       a('toClass', '转入班级', rel('manyToOne', 'api::school-class.school-class')),
       a('reason', '变动原因', { type: 'text', required: true, maxLength: 2000 }),
       a('proofs', '证明材料', { type: 'media', multiple: true, allowedTypes: ['images', 'files'] }),
-      a('payload', '变更内容', { type: 'json' }),
+      // Shown as a form of what changes (src/admin/fields/PayloadView.tsx), not a JSON editor.
+      a('payload', '变更内容', { type: 'customField', customField: 'global::payload' }),
       a('studentName', '学生姓名', { type: 'string', maxLength: 50 }, 'readonly'),
       a('grade', '年级', { type: 'integer' }, 'readonly'),
       a('state', '办理状态', code('changeState', true, 'pending'), 'readonly'),

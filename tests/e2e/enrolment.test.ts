@@ -145,4 +145,23 @@ describe('enrolment in the browser', () => {
     expect(body).not.toMatch(/\bForbidden\b/);
     await page.close();
   });
+
+  it('a county official reads a 关键信息变更 request by its title, the correction as old beside new', async () => {
+    const conn = db();
+    const req: any = conn.prepare("SELECT document_id, title FROM change_requests WHERE county_code = '340104' AND type = '51' AND state = 'pending' LIMIT 1").get();
+    conn.close();
+    expect(req.title).toMatch(/^关键信息变更 · .+ · \d{4}-\d{2}-\d{2}$/);
+    const page = await login(browser, base, 'county@xueji.demo');
+    await page.goto(`${base}/admin/content-manager/collection-types/api::change-request.change-request/${req.document_id}`);
+    await page.waitForSelector('text=更正的项目', { timeout: 30_000 });
+    const main = (await page.textContent('main')) ?? '';
+    expect(main).toContain(req.title);
+    expect(main).toContain('原值');
+    expect(main).toContain('新值');
+    expect(main).not.toContain('仅审核单位可见'); // the county decides this request: it sees the old value
+    expect(main).not.toContain('"fields"'); // the payload is no raw JSON editor
+    await page.locator('text=更正的项目').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'request-correction.png') });
+    await page.close();
+  });
 });
