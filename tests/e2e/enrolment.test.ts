@@ -143,6 +143,14 @@ describe('enrolment in the browser', () => {
     const body = (await page.textContent('body')) ?? '';
     expect(body).not.toContain('Policy Failed');
     expect(body).not.toMatch(/\bForbidden\b/);
+    // Its own list spans schools: 学校 and 班级 columns, by name.
+    await page.goto(`${base}/admin/content-manager/collection-types/api::student.student`);
+    await page.waitForSelector('tbody tr', { timeout: 30_000 });
+    const head = (await page.textContent('thead')) ?? '';
+    expect(head).toContain('学校');
+    expect(head).toContain('班级');
+    expect((await page.textContent('tbody')) ?? '').toMatch(/(小学|中学|学校).*年级\(\d+\)班/);
+    await page.screenshot({ path: path.join(shots, 'county-student-list.png') });
     await page.close();
   });
 
