@@ -1,9 +1,28 @@
 /**
  * How records read in the panel (issue 9): region fields picked province → city → county and
- * shown by name. Called from app.tsx's register and bootstrap.
+ * shown by name; system-kept fields absent from the create form, read-only on a record. Called from app.tsx's register and bootstrap.
  */
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { regionName } from '../domain/regions';
+import { systemFieldTable } from '../domain/content-model';
+
+const SYSTEM_FIELDS = systemFieldTable();
+
+/**
+ * The edit-view layout without what the user cannot fill: on the create form the system-kept
+ * fields (学校, 学籍号, 注册状态 … — the server refuses them with SYSTEM_FIELD_READ_ONLY, so roles
+ * are not granted them on create and Strapi would print 无权查看此字段) are left out; on an
+ * existing record they stay, read-only. `path` is the panel URL: the hook is told nothing else.
+ */
+export function systemFieldsLayout<T extends { name: string; disabled?: boolean }>(panels: T[][][], path: string): T[][][] {
+  const m = /\/content-manager\/collection-types\/([^/]+)\/([^/?#]+)/.exec(path);
+  const system = m ? SYSTEM_FIELDS[decodeURIComponent(m[1])] : undefined;
+  if (!system) return panels;
+  if (m![2] !== 'create') return panels.map((rows) => rows.map((row) => row.map((f) => (system[f.name] ? { ...f, disabled: true } : f))));
+  return panels
+    .map((rows) => rows.map((row) => row.filter((f) => !system[f.name])).filter((row) => row.length > 0))
+    .filter((rows) => rows.length > 0);
+}
 
 /** '340104000000' → '安徽省 合肥市 蜀山区' (the code itself when unknown). */
 export const regionLabel = (value: unknown): string | undefined => {
@@ -31,6 +50,10 @@ export function registerRecordUi(app: StrapiApp): void {
 }
 
 export function bootstrapRecordUi(app: StrapiApp): void {
+  app.registerHook('Admin/CM/pages/EditView/mutate-edit-view-layout', ({ layout, query }: any) => ({
+    query,
+    layout: { ...layout, layout: systemFieldsLayout(layout.layout, window.location.pathname) },
+  }));
   // Lists show a region by name, never the stored code (code fields: app.tsx).
   app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', ({ displayedHeaders, layout }: any) => ({
     layout,

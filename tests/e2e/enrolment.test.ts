@@ -49,8 +49,13 @@ describe('enrolment in the browser', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`${base}/admin/content-manager/collection-types/api::student.student/create`);
     await page.waitForSelector('input[name="name"]', { timeout: 60_000 });
-    // 家庭成员 is editable for the registrar (it read "无权查看此字段" before).
+    // 家庭成员 is editable for the registrar (it read "无权查看此字段" before); the fields only the
+    // system fills (学校, 学籍号, 地区学号, 注册状态, 学籍状态) are not on the create form at all.
     await page.getByText('暂无记录，点击添加。').waitFor();
+    const form = (await page.textContent('main')) ?? '';
+    expect(form).not.toContain('无权查看此字段');
+    for (const system of ['学籍号', '地区学号', '注册状态', '学籍状态']) expect(form).not.toContain(system);
+    expect(await page.locator('input[name="studentNumber"], [name="registrationStatus"], [name="school"]').count()).toBe(0);
 
     const year = 2026; // the demo clock's school year (autumn 2026)
     const birth = `${year - 7}1012`;
@@ -64,6 +69,14 @@ describe('enrolment in the browser', () => {
     await region(page, 'birthPlace', ['安徽省', '合肥市', '蜀山区']);
     await region(page, 'nativePlace', ['安徽省', '合肥市', '蜀山区']);
     await code(page, 'ethnicity', 'ethnicity', '01');
+    // 国籍/地区: a name, filtered by typing, stored as its GB/T 2659 code ('156' 中国 by default).
+    const nationality = page.locator('input[role="combobox"][name="nationality"]');
+    expect(await nationality.inputValue()).toBe('中国');
+    await nationality.click();
+    await nationality.fill('');
+    await nationality.pressSequentially('香港');
+    await page.getByRole('option', { name: '中国香港', exact: true }).click();
+    expect(await nationality.inputValue()).toBe('中国香港');
     await code(page, 'idType', 'studentIdType', '1');
     await page.fill('input[name="idNumber"]', makeIdNumber('340104', birth, 777));
     await code(page, 'health', 'health', '1');
@@ -121,13 +134,22 @@ describe('enrolment in the browser', () => {
     await page.screenshot({ path: path.join(shots, 'enrol-3-saved.png'), fullPage: true });
     const conn = db();
     try {
-      const row: any = conn.prepare('SELECT id, birth_place, school_code FROM students WHERE name = ?').get(name);
+      const row: any = conn.prepare('SELECT id, birth_place, nationality, school_code FROM students WHERE name = ?').get(name);
       expect(row.birth_place).toBe('340104000000');
+      expect(row.nationality).toBe('344');
       const members = conn.prepare(`SELECT m.name FROM components_family_members m JOIN students_cmps c ON c.cmp_id = m.id AND c.component_type = 'family.member' WHERE c.entity_id = ? ORDER BY c."order"`).all(row.id);
       expect(members.map((m: any) => m.name)).toEqual(['浏览器父亲', '浏览器母亲']);
     } finally {
       conn.close();
     }
+    // The saved record shows what the system filled in, read-only.
+    await page.reload();
+    await page.waitForSelector('input[name="name"]', { timeout: 60_000 });
+    const record = (await page.textContent('main')) ?? '';
+    expect(record).not.toContain('无权查看此字段');
+    expect(record).toContain('注册状态');
+    expect(await page.locator('[role="combobox"][name="registrationStatus"]').getAttribute('aria-disabled')).toBe('true');
+    expect(await page.locator('input[name="name"]').isDisabled()).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   });
