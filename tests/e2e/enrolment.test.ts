@@ -143,7 +143,7 @@ describe('enrolment in the browser', () => {
       conn.close();
     }
     // The saved record shows what the system filled in, read-only.
-    await page.reload();
+    await page.reload(); // the layout hook runs per page load: right after 保存 the form keeps the create layout
     await page.waitForSelector('input[name="name"]', { timeout: 60_000 });
     const record = (await page.textContent('main')) ?? '';
     expect(record).not.toContain('无权查看此字段');
