@@ -8,20 +8,22 @@ import { systemFieldTable } from '../domain/content-model';
 
 const SYSTEM_FIELDS = systemFieldTable();
 
+const uidAt = (path: string) => /\/content-manager\/collection-types\/([^/]+)\//.exec(path)?.[1];
+const creating = () => /\/create\/?$/.test(window.location.pathname);
+
 /**
- * The edit-view layout without what the user cannot fill: on the create form the system-kept
- * fields (学校, 学籍号, 注册状态 … — the server refuses them with SYSTEM_FIELD_READ_ONLY, so roles
- * are not granted them on create and Strapi would print 无权查看此字段) are left out; on an
- * existing record they stay, read-only. `path` is the panel URL: the hook is told nothing else.
+ * System-kept fields (学校, 学籍号, 注册状态 … — the server refuses them with
+ * SYSTEM_FIELD_READ_ONLY, so roles are not granted them on create and Strapi would print
+ * 无权查看此字段) are hidden on the create form and read-only on a record. Strapi computes the
+ * layout once per page and keeps it when 保存 turns /create into the new record's page, so
+ * `visible` is a getter: the form reads it on every render, after the URL changed.
  */
-export function systemFieldsLayout<T extends { name: string; disabled?: boolean }>(panels: T[][][], path: string): T[][][] {
-  const m = /\/content-manager\/collection-types\/([^/]+)\/([^/?#]+)/.exec(path);
-  const system = m ? SYSTEM_FIELDS[decodeURIComponent(m[1])] : undefined;
+export function systemFieldsLayout<T extends { name: string }>(panels: T[][][], uid: string | undefined, isCreating = creating): T[][][] {
+  const system = uid ? SYSTEM_FIELDS[decodeURIComponent(uid)] : undefined;
   if (!system) return panels;
-  if (m![2] !== 'create') return panels.map((rows) => rows.map((row) => row.map((f) => (system[f.name] ? { ...f, disabled: true } : f))));
-  return panels
-    .map((rows) => rows.map((row) => row.filter((f) => !system[f.name])).filter((row) => row.length > 0))
-    .filter((rows) => rows.length > 0);
+  return panels.map((rows) => rows.map((row) => row.map((f) => (system[f.name]
+    ? { ...f, disabled: true, get visible() { return !isCreating(); } }
+    : f))));
 }
 
 /** '340104000000' → '安徽省 合肥市 蜀山区' (the code itself when unknown). */
@@ -52,7 +54,7 @@ export function registerRecordUi(app: StrapiApp): void {
 export function bootstrapRecordUi(app: StrapiApp): void {
   app.registerHook('Admin/CM/pages/EditView/mutate-edit-view-layout', ({ layout, query }: any) => ({
     query,
-    layout: { ...layout, layout: systemFieldsLayout(layout.layout, window.location.pathname) },
+    layout: { ...layout, layout: systemFieldsLayout(layout.layout, uidAt(window.location.pathname)) },
   }));
   // Lists show a region by name, never the stored code (code fields: app.tsx).
   app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', ({ displayedHeaders, layout }: any) => ({

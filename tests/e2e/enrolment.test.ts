@@ -142,9 +142,8 @@ describe('enrolment in the browser', () => {
     } finally {
       conn.close();
     }
-    // The saved record shows what the system filled in, read-only.
-    await page.reload(); // the layout hook runs per page load: right after 保存 the form keeps the create layout
-    await page.waitForSelector('input[name="name"]', { timeout: 60_000 });
+    // The saved record shows what the system filled in, read-only (right after 保存, no reload).
+    await page.waitForSelector('text=注册状态', { timeout: 15_000 });
     const record = (await page.textContent('main')) ?? '';
     expect(record).not.toContain('无权查看此字段');
     expect(record).toContain('注册状态');
