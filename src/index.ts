@@ -26,6 +26,7 @@ export default {
     // Code-table fields: stored as the code, picked from the table in the admin panel.
     strapi.customFields.register({ name: 'code', type: 'string' });
     strapi.customFields.register({ name: 'region', type: 'string' }); // region codes, picked province → county
+    strapi.customFields.register({ name: 'payload', type: 'json' }); // a change request's details, shown in words
     // Order matters: validation and scope first, then the audit row of what was written.
     registerWriteRules(strapi);
     registerAudit(strapi);

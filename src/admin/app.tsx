@@ -1,6 +1,5 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { Key } from '@strapi/icons';
-import { labelOf } from '../domain/code-lookup';
 import { registerRecordUi, bootstrapRecordUi } from './record-ui';
 import { CONTENT_TYPES, labelTable } from '../domain/content-model';
 // Strapi ships almost no zh-Hans for the Content Manager and parts of the admin and media
@@ -84,24 +83,9 @@ export default {
     app.widgets.register((widgets: any[]) => widgets
       .filter((w) => !['last-published-entries', 'deploy-now', 'upcoming-releases', 'assigned'].includes(w.id))
       .map((w) => (w.id === 'key-statistics' ? { ...w, permissions: SYSTEM_WIDGET_PERMISSIONS } : w)));
-    app.customFields.register({
-      name: 'code',
-      type: 'string',
-      intlLabel: { id: 'global.code', defaultMessage: '代码' },
-      intlDescription: { id: 'global.code.description', defaultMessage: '国家或系统代码表中的一项' },
-      components: { Input: async () => import('./fields/CodeSelect') as any },
-    });
-    registerRecordUi(app);
+    registerRecordUi(app); // custom fields: code, region, payload
   },
   bootstrap(app: StrapiApp) {
     bootstrapRecordUi(app);
-    // Lists show a code field's label (男, 汉族, 在校), not the stored code.
-    app.registerHook('Admin/CM/pages/ListView/inject-column-in-table', ({ displayedHeaders, layout }: any) => ({
-      layout,
-      displayedHeaders: displayedHeaders.map((h: any) =>
-        h.attribute?.customField === 'global::code'
-          ? { ...h, cellFormatter: (row: any) => labelOf(h.attribute.options?.table, row[h.name]) ?? row[h.name] ?? '-' }
-          : h),
-    }));
   },
 };

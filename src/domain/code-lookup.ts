@@ -1,8 +1,9 @@
-/** One lookup over national (code-tables.ts) and system (system-codes.ts) code tables. */
+/** One lookup over national (code-tables.ts, countries.ts) and system (system-codes.ts) code tables. */
 import { CODE_TABLES } from './code-tables';
 import { SYSTEM_CODE_TABLES, type CodeItem } from './system-codes';
+import { COUNTRY_TABLE } from './countries';
 
-export const ALL_CODE_TABLES: Record<string, readonly CodeItem[]> = { ...CODE_TABLES, ...SYSTEM_CODE_TABLES } as any;
+export const ALL_CODE_TABLES: Record<string, readonly CodeItem[]> = { ...CODE_TABLES, country: COUNTRY_TABLE, ...SYSTEM_CODE_TABLES } as any;
 
 export function codeOptions(table: string): readonly CodeItem[] {
   return ALL_CODE_TABLES[table] ?? [];

@@ -147,7 +147,9 @@ export const CONTENT_TYPES: TypeSpec[] = [
       a('grade', '年级', { type: 'integer', required: true, min: 1, max: 12 }),
       a('schoolClass', '班级', rel('manyToOne', 'api::school-class.school-class')),
       a('school', '学校', rel('manyToOne', 'api::school.school'), 'readonly'),
-      a('family', '家庭成员', { type: 'component', component: 'family.member', repeatable: true, min: 2 }),
+      // At least two members is the domain's rule (FAMILY_TOO_FEW), not Strapi's `min`: the form
+      // then shows its sentence at the field instead of a bare "值太小(最小值:2)".
+      a('family', '家庭成员', { type: 'component', component: 'family.member', repeatable: true }),
       a('idIsGuardians', '证件号为监护人证件号', { type: 'boolean', default: false }),
       a('studentNumber', '学籍号', { type: 'string', maxLength: 30 }, 'readonly'),
       a('regionalNumber', '地区学号', { type: 'string', maxLength: 30 }, 'readonly'),
@@ -231,7 +233,8 @@ export const CONTENT_TYPES: TypeSpec[] = [
       a('toClass', '转入班级', rel('manyToOne', 'api::school-class.school-class')),
       a('reason', '变动原因', { type: 'text', required: true, maxLength: 2000 }),
       a('proofs', '证明材料', { type: 'media', multiple: true, allowedTypes: ['images', 'files'] }),
-      a('payload', '变更内容', { type: 'json' }),
+      // Shown as a form of what changes (src/admin/fields/PayloadView.tsx), not a JSON editor.
+      a('payload', '变更内容', { type: 'customField', customField: 'global::payload' }),
       a('studentName', '学生姓名', { type: 'string', maxLength: 50 }, 'readonly'),
       a('grade', '年级', { type: 'integer' }, 'readonly'),
       a('state', '办理状态', code('changeState', true, 'pending'), 'readonly'),

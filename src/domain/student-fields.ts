@@ -27,7 +27,7 @@ export const STUDENT_FIELDS: FieldSpec[] = [
   { key: 'birthPlace', label: '出生地', nc: 'csdm', kind: 'region12', required: true },
   { key: 'nativePlace', label: '籍贯', nc: 'jg', kind: 'region12', required: true },
   { key: 'ethnicity', label: '民族', nc: 'mzm', kind: 'code', table: 'ethnicity', required: true },
-  { key: 'nationality', label: '国籍/地区', nc: 'gjdqm', kind: 'text', required: true, maxLength: 3, defaultValue: '156' },
+  { key: 'nationality', label: '国籍/地区', nc: 'gjdqm', kind: 'code', table: 'country', required: true, defaultValue: '156' },
   { key: 'idType', label: '身份证件类型', nc: 'sfzjlxm', kind: 'code', table: 'studentIdType', required: true },
   { key: 'idNumber', label: '身份证件号', nc: 'sfzjh', kind: 'idNumber', maxLength: 30 },
   { key: 'hmtStatus', label: '港澳台侨外', nc: 'gatqwm', kind: 'code', table: 'hmtStatus', required: true, defaultValue: '00' },

@@ -5,7 +5,7 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { getStrapi, CM } from './harness';
-import { demo, file, freeStudents, schoolOfAccount, CR, STUDENT } from './change-kit';
+import { demo, file, freeStudents, schoolOfAccount, upload, CR, STUDENT } from './change-kit';
 import { chinaDateOf, formatCalendarDate } from '../../src/domain/dates';
 
 let strapi: any;
@@ -28,6 +28,24 @@ describe('change request title', () => {
     expect(cfg.body.data.contentType.metadatas.student.edit.mainField).toBe('name');
     expect(cfg.body.data.contentType.metadatas.fromSchool.edit.mainField).toBe('name');
     expect(cfg.body.data.contentType.metadatas.toClass.edit.mainField).toBe('name');
+  });
+});
+
+describe('correction payload', () => {
+  it('is a JSON attribute shown by the payload view; the approving county reads old beside new', async () => {
+    expect(strapi.getModel(CR).attributes.payload).toMatchObject({ type: 'json', customField: 'global::payload' });
+    const school = await schoolOfAccount();
+    const [s] = await freeStudents(school.code);
+    const api = await demo('school');
+    const req = await file(api, { type: '51', student: s.documentId, reason: '姓名登记错误，依户口簿更正', payload: { fields: { name: '更正后姓名' } }, proofs: [await upload('school@xueji.demo')] });
+    // Stored as JSON; the Content Manager answers it as an object.
+    const cm = await api.get(`${CM}/${CR}/${req.documentId}`);
+    expect(cm.status, JSON.stringify(cm.body)).toBe(200);
+    expect(cm.body.data.payload).toEqual({ fields: { name: '更正后姓名' } });
+    // The view's source: the county (the approving level) gets the old value too.
+    const county = await (await demo('county')).get(`/xueji/changes/${req.documentId}`);
+    expect(county.body.data.payload.fields.name).toBe('更正后姓名');
+    expect(county.body.data.payload.before.name).toBe(s.name);
   });
 });
 

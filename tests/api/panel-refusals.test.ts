@@ -107,6 +107,7 @@ describe('a school registrar in the Content Manager', () => {
       [{ birthPlace: '990000000000' }, 'REGION_UNKNOWN', ['birthPlace']],
       [{ family: [one.family[0], { ...one.family[1], idNumber: BAD_ID }] }, 'ID_CHECKSUM', ['family', '1', 'idNumber']],
       [{ family: [one.family[0], { ...one.family[1], relation: '99' }] }, 'CODE_UNKNOWN', ['family', '1', 'relation']],
+      [{ nationality: '999' }, 'CODE_UNKNOWN', ['nationality']], // 国籍/地区: GB/T 2659 numeric codes only
     ];
     for (const [over, code, path] of cases) {
       const res = await api.post(`${CM}/${S}`, newStudent(ownClass, over));
@@ -114,6 +115,7 @@ describe('a school registrar in the Content Manager', () => {
       expect(res.body.error.name).toBe('ValidationError');
       expect(res.body.error.details.code).toBe(code);
       expect(res.body.error.details.errors).toEqual([{ path, message: res.body.error.message, name: 'ValidationError' }]);
+      if (path[0] === 'nationality') expect(res.body.error.message).toBe('国籍/地区：代码“999”不在代码表中');
     }
     expect(await countOf({ schoolCode: own.schoolCode })).toBe(n);
   });

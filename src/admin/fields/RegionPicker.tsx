@@ -5,14 +5,17 @@
  */
 import * as React from 'react';
 import type { FieldInputProps } from './props';
-import { Field, Flex, SingleSelect, SingleSelectOption } from '@strapi/design-system';
+import { Box, Field, Flex, SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import { listCities, listCounties, listProvinces, regionChain, toRegion12, type Region } from '../../domain/regions';
 
 
+// Each level at least wide enough for a full name ('内蒙古自治区'); they wrap in a narrow column.
 const Select = ({ label, value, options, disabled, onChange }: { label: string; value?: string; options: Region[]; disabled?: boolean; onChange: (v?: string) => void }) => (
-  <SingleSelect aria-label={label} placeholder={label} value={value} disabled={disabled || !options.length} onClear={() => onChange(undefined)} onChange={(v: string | number) => onChange(String(v))}>
-    {options.map((r) => <SingleSelectOption key={r.code} value={r.code}>{r.name}</SingleSelectOption>)}
-  </SingleSelect>
+  <Box flex="1" minWidth="13rem">
+    <SingleSelect clearLabel="清除" aria-label={label} placeholder={label} value={value} disabled={disabled || !options.length} onClear={() => onChange(undefined)} onChange={(v: string | number) => onChange(String(v))}>
+      {options.map((r) => <SingleSelectOption key={r.code} value={r.code}>{r.name}</SingleSelectOption>)}
+    </SingleSelect>
+  </Box>
 );
 
 const RegionPicker = React.forwardRef<HTMLDivElement, FieldInputProps>(({ name, label, hint, required, disabled, error, value, onChange }, ref) => {
@@ -26,7 +29,7 @@ const RegionPicker = React.forwardRef<HTMLDivElement, FieldInputProps>(({ name, 
   return (
     <Field.Root name={name} id={name} error={error} hint={hint} required={required} ref={ref}>
       <Field.Label>{label}</Field.Label>
-      <Flex gap={2} data-region-picker={name}>
+      <Flex gap={2} wrap="wrap" data-region-picker={name}>
         <Select label="省" value={chosen.province} options={listProvinces()} disabled={disabled} onChange={(v) => set({ province: v })} />
         <Select label="市" value={chosen.city} options={chosen.province ? listCities(chosen.province) : []} disabled={disabled} onChange={(v) => set({ province: chosen.province, city: v })} />
         <Select label="县（区）" value={chosen.county} options={chosen.city ? listCounties(chosen.city) : []} disabled={disabled} onChange={(v) => set({ ...chosen, county: v })} />
