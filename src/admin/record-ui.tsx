@@ -22,9 +22,11 @@ const creating = () => /\/create\/?$/.test(window.location.pathname);
 export function systemFieldsLayout<T extends { name: string }>(panels: T[][][], uid: string | undefined, isCreating = creating): T[][][] {
   const system = uid ? SYSTEM_FIELDS[decodeURIComponent(uid)] : undefined;
   if (!system) return panels;
-  return panels.map((rows) => rows.map((row) => row.map((f) => (system[f.name]
-    ? { ...f, disabled: true, get visible() { return !isCreating(); } }
-    : f))));
+  // 'hidden' fields (查重键, scope codes …) never show; 'readonly' ones show on a saved record.
+  return panels.map((rows) => rows.map((row) => row.map((f) => {
+    if (system[f.name] === 'hidden') return { ...f, visible: false };
+    return system[f.name] ? { ...f, disabled: true, get visible() { return !isCreating(); } } : f;
+  })));
 }
 
 /** '340104000000' → '安徽省 合肥市 蜀山区' (the code itself when unknown). */
