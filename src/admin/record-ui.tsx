@@ -55,6 +55,11 @@ export function registerRecordUi(app: StrapiApp): void {
 }
 
 export function bootstrapRecordUi(app: StrapiApp): void {
+  // The i18n plugin's document actions (publish or unpublish several locales, delete a locale)
+  // run the Content Manager's whole form setup, validation schema included, in every list row
+  // and edit view before finding the type is not localized; no xueji type is. Strapi's own
+  // actions all carry a `type`; i18n's do not.
+  (app.getPlugin('content-manager') as any)?.apis?.addDocumentAction?.((actions: any[]) => actions.filter((a) => a.type));
   app.registerHook('Admin/CM/pages/EditView/mutate-edit-view-layout', ({ layout, query }: any) => ({
     query,
     layout: { ...layout, layout: systemFieldsLayout(layout.layout, uidAt(window.location.pathname)) },
