@@ -20,6 +20,7 @@ import { registerRosterRoutes } from './server/rosters-http';
 import { registerOpenApiRoute } from './server/openapi';
 import { registerCron, stopCron } from './server/cron';
 import { readSchoolYear } from './server/promotion';
+import { registerListSpeed, flagApproximateCounts } from './server/list-speed';
 
 export default {
   async register({ strapi }: { strapi: Core.Strapi }) {
@@ -31,6 +32,7 @@ export default {
     registerWriteRules(strapi);
     registerAudit(strapi);
     registerAccountSecurity(strapi);
+    registerListSpeed(strapi); // after the scope middleware: it narrows CM lists, keeping the scope filter
     // Before the upload plugin's bootstrap, which reads isPrivate() once.
     registerPrivateMedia(strapi);
     await registerApprovalActions(strapi);
@@ -49,6 +51,7 @@ export default {
     registerExcelRoutes(strapi);
     registerScopedHomepage(strapi);
     enforceRouteTable(strapi);
+    flagApproximateCounts(strapi);
     await syncStaffRoles(strapi);
     await syncContentApiPermissions(strapi);
     await applyAdminLabels(strapi);

@@ -13,6 +13,7 @@
  */
 import fs from 'fs';
 import type { Core } from '@strapi/strapi';
+import { analyzeAfterBulk } from './list-speed';
 import { DomainError } from '../domain/errors';
 import { checkPromotionTarget, planPromotion, previewOfSchool, promotionTargetYear, schoolYearLabel, type GradeCount, type PromotionPair, type SchoolPlan } from '../domain/promotion';
 import { schoolYearOf } from '../domain/grades';
@@ -226,6 +227,12 @@ export function promotionService(strapi: Core.Strapi) {
   const tx = <T>(reason: string, fn: (sql: Sql, now: Date) => Promise<T>): Promise<T> =>
     withSystemWrite(reason, () => strapi.db.transaction(async () => fn(await sqlOf(strapi), new Date())) as Promise<T>);
 
+  /** After commit: the rewritten student and class tables get fresh visibility map and statistics. */
+  async function afterBulk<T>(result: T, changed: (r: T) => boolean): Promise<T> {
+    if (changed(result)) for (const uid of ['api::student.student', 'api::school-class.school-class']) await analyzeAfterBulk(strapi, uid);
+    return result;
+  }
+
   async function preview(target?: number): Promise<PreviewReport> {
     const current = await readSchoolYear(strapi);
     const year = target ?? current.schoolYear + 1;
@@ -240,7 +247,7 @@ export function promotionService(strapi: Core.Strapi) {
    * year of the day; a manual start is refused when blockers exist unless `ignoreBlockers`.
    */
   async function run(actor: Actor, opts: { schoolYear: number; ignoreBlockers?: boolean; failAfterClasses?: boolean }): Promise<RunOutcome> {
-    return tx(`promotion ${actor.trigger}`, async (sql, now) => {
+    return afterBulk(await tx(`promotion ${actor.trigger}`, async (sql, now): Promise<RunOutcome> => {
       if (!(await tryLock(sql))) return { status: 'busy', message: '学年升级正在另一实例中执行' };
       const current = await readSchoolYear(strapi);
       const target = opts.schoolYear;
@@ -272,12 +279,12 @@ export function promotionService(strapi: Core.Strapi) {
       });
       strapi.log.info(`[xueji] 学年升级 ${schoolYearLabel(target)}：班级 ${moved.classes}，学生 ${moved.students}（${actor.trigger}，${actor.name}）`);
       return { status: 'done', run: row };
-    });
+    }), (outcome) => outcome.status === 'done');
   }
 
   /** Takes back the latest run (one logged operation): grades, class names, school year. */
   async function undo(actor: Actor, schoolYear: number): Promise<any> {
-    return tx('promotion undo', async (sql, now) => {
+    return afterBulk(await tx('promotion undo', async (sql, now) => {
       if (!(await tryLock(sql))) throw new DomainError('PROMOTION_RUNNING', '学年升级正在执行，请稍后再试');
       const row = await strapi.db.query(RUN_UID).findOne({ where: { schoolYear } });
       if (!row) throw new DomainError('PROMOTION_RUN_NOT_FOUND', `没有 ${schoolYearLabel(schoolYear)} 学年的升级记录`);
@@ -301,7 +308,7 @@ export function promotionService(strapi: Core.Strapi) {
       });
       strapi.log.info(`[xueji] 撤销学年升级 ${schoolYearLabel(schoolYear)}：班级 ${moved.classes}，学生 ${moved.students}（${actor.name}）`);
       return updated;
-    });
+    }), () => true);
   }
 
   async function list(): Promise<any[]> {
