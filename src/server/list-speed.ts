@@ -103,14 +103,20 @@ export function registerListSpeed(strapi: Core.Strapi): void {
 
 /** The CM list route answers `pagination.approximate: true` when its total is an estimate. */
 export function flagApproximateCounts(strapi: Core.Strapi): void {
-  for (const layer of strapi.server.listRoutes() as any[]) {
-    if (layer.path !== LIST_ROUTE || !layer.methods?.includes('GET') || layer.__xuejiCountFlag) continue;
-    layer.__xuejiCountFlag = true;
-    layer.stack.unshift(async (ctx: any, next: () => Promise<void>) => {
-      await next();
-      if (ctx.state[APPROXIMATE] && ctx.body?.pagination) ctx.body.pagination.approximate = true;
-    });
-  }
+  const server: any = strapi.server;
+  const mount = server.mount.bind(server);
+  server.mount = (...args: any[]) => { // the routes exist once the server is mounted
+    const res = mount(...args);
+    for (const layer of server.listRoutes() as any[]) {
+      if (layer.path !== LIST_ROUTE || !layer.methods?.includes('GET') || layer.__xuejiCountFlag) continue;
+      layer.__xuejiCountFlag = true;
+      layer.stack.unshift(async (ctx: any, next: () => Promise<void>) => {
+        await next();
+        if (ctx.state[APPROXIMATE] && ctx.body?.pagination) ctx.body.pagination.approximate = true;
+      });
+    }
+    return res;
+  };
 }
 
 /**
