@@ -1,6 +1,7 @@
 import type { StrapiApp } from '@strapi/strapi/admin';
 import { Key } from '@strapi/icons';
 import { registerRecordUi, bootstrapRecordUi } from './record-ui';
+import { registerListCount } from './list-count';
 import { CONTENT_TYPES, labelTable } from '../domain/content-model';
 // Strapi ships almost no zh-Hans for the Content Manager and parts of the admin and media
 // library: our translations fill the gaps (checked by tests/unit/admin-translations.test.ts).
@@ -87,5 +88,6 @@ export default {
   },
   bootstrap(app: StrapiApp) {
     bootstrapRecordUi(app);
+    registerListCount(app); // "约 100 万条" when a list's total is an estimate
   },
 };
