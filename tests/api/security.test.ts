@@ -10,7 +10,8 @@ beforeAll(async () => {
   strapi = await getStrapi();
   const user = await strapi.db.query('admin::user').findOne({ where: { email: 'school@xueji.demo' } });
   const scope = await strapi.db.query('api::staff-scope.staff-scope').findOne({ where: { adminUserId: user.id } });
-  student = await strapi.db.query(STUDENT).findOne({ where: { schoolCode: scope.code, registrationStatus: 'registered', idIsGuardians: false } });
+  // gender '1': the attempts below set '2', and the same value is not a change.
+  student = await strapi.db.query(STUDENT).findOne({ where: { schoolCode: scope.code, registrationStatus: 'registered', idIsGuardians: false, gender: '1' } });
 });
 
 describe('key fields of a registered student are locked', () => {
