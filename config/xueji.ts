@@ -46,6 +46,9 @@ export default ({ env }: { env: any }) => ({
   reminders: { cron: env('XUEJI_REMINDERS_CRON', '0 7 * * *') },
   // 学籍状态查询: look-ups per client address and minute.
   statusLookup: { perMinute: env.int('XUEJI_STATUS_LOOKUPS_PER_MINUTE', 10) },
+  // Content Manager lists: totals above this many rows are the database's estimate (约 100 万条);
+  // unset: 10,000 (src/domain/list-count.ts).
+  lists: { exactCountLimit: env.int('XUEJI_EXACT_COUNT_LIMIT') },
   cron: { enabled: env.bool('XUEJI_CRON', true), timezone: 'Asia/Shanghai' },
   // Excel import jobs: where uploads and error workbooks live (relative to the app root), and for how long.
   imports: { dir: env('XUEJI_JOBS_DIR', '.tmp/xueji-jobs'), retentionDays: env.int('XUEJI_JOBS_RETENTION_DAYS', 7) },

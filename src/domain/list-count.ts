@@ -7,10 +7,9 @@
 /** Exact counts up to this many rows by default (a school, a class, a county of a few schools). */
 export const DEFAULT_EXACT_COUNT_LIMIT = 10000;
 
-/** The cap from the environment value (`XUEJI_EXACT_COUNT_LIMIT`), or the default when unset or invalid. */
-export function exactCountLimit(raw: string | undefined): number {
-  const n = Number(raw);
-  return raw !== undefined && raw !== '' && Number.isInteger(n) && n >= 0 ? n : DEFAULT_EXACT_COUNT_LIMIT;
+/** The configured cap (`xueji.lists.exactCountLimit`), or the default when unset or invalid. */
+export function exactCountLimit(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : DEFAULT_EXACT_COUNT_LIMIT;
 }
 
 /**

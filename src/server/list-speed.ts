@@ -3,7 +3,7 @@
  * a Document Service middleware on the CM list request only (the REST API and the edit view keep
  * their full responses), registered after the scope middleware so it sees — and keeps — the
  * scope filter of every read.
- * - count: exact up to a cap (`XUEJI_EXACT_COUNT_LIMIT`), a capped count that stops after cap+1
+ * - count: exact up to a cap (`xueji.lists.exactCountLimit`), a capped count that stops after cap+1
  *   index entries; above it PostgreSQL's estimate, flagged `pagination.approximate` in the response.
  * - findMany: only the columns of the list layout (no family members, no media; relations with
  *   their main field), and deep pages as a deferred join: the page's ids from an index-only scan
@@ -37,7 +37,7 @@ function toQuery(strapi: Core.Strapi, uid: string, params: any): any {
 
 /** The list's total: exact up to the cap, else the planner's estimate (flagged approximate). */
 async function cappedCount(strapi: Core.Strapi, uid: string, params: any, next: () => Promise<any>): Promise<number> {
-  const cap = exactCountLimit(process.env.XUEJI_EXACT_COUNT_LIMIT);
+  const cap = exactCountLimit(strapi.config.get('xueji.lists.exactCountLimit'));
   const { where, _q } = toQuery(strapi, uid, { filters: params.filters, _q: params._q });
   const ids = (limit?: number) => {
     const qb = (strapi.db as any).entityManager.createQueryBuilder(uid).init({ where, _q, select: ['id'], ...(limit ? { limit } : {}) });

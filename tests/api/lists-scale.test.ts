@@ -11,8 +11,10 @@ import { demo, STUDENT } from './change-kit';
 let strapi: any;
 let knex: any;
 const isPg = () => strapi.db.dialect.client === 'postgres';
-beforeAll(async () => { strapi = await getStrapi(); knex = strapi.db.connection; });
-afterEach(() => { delete process.env.XUEJI_EXACT_COUNT_LIMIT; });
+let lists: any;
+beforeAll(async () => { strapi = await getStrapi(); knex = strapi.db.connection; lists = strapi.config.get('xueji.lists'); });
+const setCap = (n: number) => strapi.config.set('xueji.lists', { ...lists, exactCountLimit: n });
+afterEach(() => strapi.config.set('xueji.lists', lists));
 
 /** The staff-scope code of a demo account. */
 async function scopeOf(who: string): Promise<{ level: string; code: string }> {
@@ -97,10 +99,10 @@ describe('counts', () => {
     expect(res.body.pagination.approximate).toBeUndefined();
   });
 
-  it('above XUEJI_EXACT_COUNT_LIMIT the total is an estimate, flagged (PostgreSQL); exact on SQLite', async () => {
+  it('above the exact-count cap (XUEJI_EXACT_COUNT_LIMIT) the total is an estimate, flagged (PostgreSQL); exact on SQLite', async () => {
     const scope = await scopeOf('province');
     const [{ n }] = await knex('students').where('province_code', scope.code).count({ n: '*' });
-    process.env.XUEJI_EXACT_COUNT_LIMIT = '100';
+    setCap(100);
     await knex.raw('ANALYZE students'); // the estimate comes from the statistics
     const res = await (await demo('province')).get(`${CM}/${STUDENT}?page=1&pageSize=20`);
     expect(res.status).toBe(200);
@@ -113,7 +115,7 @@ describe('counts', () => {
       expect(res.body.pagination.approximate).toBeUndefined();
     }
     // Under the cap: exact again.
-    process.env.XUEJI_EXACT_COUNT_LIMIT = String(Number(n));
+    setCap(Number(n));
     const exact = await (await demo('province')).get(`${CM}/${STUDENT}?page=1&pageSize=20`);
     expect(exact.body.pagination.total).toBe(Number(n));
     expect(exact.body.pagination.approximate).toBeUndefined();
