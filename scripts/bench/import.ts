@@ -1,24 +1,25 @@
 /**
  * The new-student Excel import under load, on PostgreSQL, in one run on the same files:
- *   1. a bare ExcelJS streaming parse (WorkbookReader, every cell touched) of a 10,000-row and a
- *      100,000-row national-template file;
- *   2. the import of each file through POST /xueji/imports (upload, streaming read, every row
- *      checked with the panel's rules, one set-based transaction), timed until the job is done,
- *      with the process's peak RSS sampled every 50 ms;
+ *   1. a bare ExcelJS streaming parse (WorkbookReader, every cell touched) of each file, in a
+ *      fresh process after a warm-up parse;
+ *   2. the import of the same file through POST /xueji/imports (upload, the parse worker, every
+ *      row checked with the panel's rules, one set-based transaction), from the upload to the
+ *      job's finishedAt, with the peak RSS of the server, of its parse worker and of both at once
+ *      sampled every 20 ms;
  *   3. per-row Document Service creates (`strapi.documents(...).create`, the admin panel's path)
  *      of a 1,000-row sample, extrapolated to 10,000.
  * Goals (issue 11): 10,000 rows within 2× the bare parse, at least 50× faster than per-row
  * creates; 100,000 rows under 500 MB RSS.
  *
- *   npx tsx scripts/bench/import.ts [--small 10000] [--large 100000] [--sample 1000] [--students 1500] [--heap MB]
+ *   npx tsx scripts/bench/import.ts [--small 10000] [--repeat 1] [--large 100000] [--sample 1000] [--students 1500] [--heap MB] [--profile 1]
  *
- * Node lets a busy process's heap grow lazily (RSS then reads what garbage V8 has not yet
- * collected); `--heap 300` runs each import in a server with a 300 MB V8 heap, which shows the
- * import's memory is bounded rather than proportional to the file.
+ * `--repeat k`: k files of `--small` rows, each parsed then imported in turn (the two side by side
+ * under the same load), medians reported — the machine is shared and timings swing. `--heap 300`
+ * runs each import in a server with a 300 MB V8 heap.
  *
- * Each phase runs in a fresh process (files and bare parse; each import in its own Strapi, so its
- * peak RSS is the server's; the per-row sample), on one throwaway PostgreSQL. Class caps are
- * lifted for the run (XUEJI_CAP_PRIMARY) so one grade-1 class can take every row.
+ * Each phase runs in a fresh process (files; each bare parse; each import in its own Strapi; the
+ * per-row sample), on one throwaway PostgreSQL. Class caps are lifted for the run
+ * (XUEJI_CAP_PRIMARY) so one grade-1 class can take every row.
  */
 import fs from 'fs';
 import path from 'path';
@@ -125,12 +126,19 @@ async function schoolClass(s: any) {
   return (await s.db.query(CLASS).findMany({ where: { schoolCode: scope.code, grade: 1 }, populate: { school: true } }))[0];
 }
 
+/** CPU seconds of each child seen (the import's parse worker), its last reading from /proc. */
+const childCpu = new Map<string, number>();
 /** RSS of this process's children (the import's parse worker), from /proc; 0 without one. */
 function childrenRss(): number {
   let total = 0;
   try {
     for (const pid of fs.readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
-      try { total += Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096; } catch { /* ended meanwhile */ }
+      try {
+        total += Number(fs.readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // utime, stime: fields 14, 15 (clock ticks)
+        childCpu.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+      } catch { /* ended meanwhile */ }
     }
   } catch { /* no /proc */ }
   return total;
@@ -152,7 +160,10 @@ async function phaseFiles() {
 /** Phase parse: the bare parse of one file in a fresh process, after a warm-up parse (JIT) of the first file. */
 async function phaseParse(name: string) {
   await bareParse(fileOf(RUNS[0][0]));
-  fs.writeFileSync(resultOf(`parse-${name}`), JSON.stringify({ seconds: await bareParse(fileOf(name)) }));
+  const cpu0 = process.cpuUsage();
+  const seconds = await bareParse(fileOf(name));
+  const cpu = process.cpuUsage(cpu0);
+  fs.writeFileSync(resultOf(`parse-${name}`), JSON.stringify({ seconds, cpu: (cpu.user + cpu.system) / 1e6 }));
 }
 
 /**
@@ -178,6 +189,7 @@ async function phaseImport(name: string) {
       sumPeak = Math.max(sumPeak, rss + workers);
     }, 20);
     const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
     const job: any = await profiled(path.join(dir, `import-${name}.cpuprofile`), async () => {
       const res = await http.post('/xueji/imports').set('Authorization', `Bearer ${token}`).field('kind', 'students').attach('file', fileOf(name));
       if (res.status !== 202) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);
@@ -190,8 +202,11 @@ async function phaseImport(name: string) {
     // Upload sent → the job's finishedAt (this process's clock): polling adds no wait to the figure.
     const seconds = (new Date(job.finishedAt).getTime() - t0) / 1000;
     clearInterval(sampler);
+    const cpu = process.cpuUsage(cpu0);
+    const serverCpu = (cpu.user + cpu.system) / 1e6;
+    const workerCpu = [...childCpu.values()].reduce((a, b) => a + b, 0);
     if (job.state !== 'done') throw new Error(`import of ${name}: ${job.state} ${JSON.stringify(job.errors.slice(0, 3))}`);
-    fs.writeFileSync(resultOf(`import-${name}`), JSON.stringify({ seconds, peak, base, workerPeak, sumPeak, rowsWritten: job.rowsWritten }));
+    fs.writeFileSync(resultOf(`import-${name}`), JSON.stringify({ seconds, peak, base, workerPeak, sumPeak, serverCpu, workerCpu, rowsWritten: job.rowsWritten }));
   } finally {
     await strapi.destroy();
   }
@@ -262,16 +277,21 @@ async function main() {
     await pg.stop();
   }
   const results: string[] = [];
-  const read = (name: string) => ({ ...JSON.parse(fs.readFileSync(resultOf(`import-${name}`), 'utf8')), parse: JSON.parse(fs.readFileSync(resultOf(`parse-${name}`), 'utf8')).seconds });
+  const read = (name: string) => {
+    const p = JSON.parse(fs.readFileSync(resultOf(`parse-${name}`), 'utf8'));
+    return { ...JSON.parse(fs.readFileSync(resultOf(`import-${name}`), 'utf8')), parse: p.seconds, parseCpu: p.cpu };
+  };
   const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
   const ratios: number[] = [];
   const times: number[] = [];
+  const cpuRatios: number[] = [];
   for (const [name, n] of RUNS) {
     const r = read(name);
-    if (n === SMALL) { ratios.push(r.seconds / r.parse); times.push(r.seconds); }
-    results.push(`import ${name} (${n} rows): ${r.seconds.toFixed(1)} s (${Math.round(n / r.seconds)} rows/s), bare parse ${r.parse.toFixed(1)} s → ${(r.seconds / r.parse).toFixed(2)}× parse; peak RSS: server ${mb(r.peak)} (before the import ${mb(r.base)}), parse worker ${mb(r.workerPeak)}, both at once ${mb(r.sumPeak)}; rows written ${r.rowsWritten}`);
+    const cpu = r.serverCpu + r.workerCpu;
+    if (n === SMALL) { ratios.push(r.seconds / r.parse); times.push(r.seconds); cpuRatios.push(cpu / r.parseCpu); }
+    results.push(`import ${name} (${n} rows): ${r.seconds.toFixed(1)} s (${Math.round(n / r.seconds)} rows/s), bare parse ${r.parse.toFixed(1)} s → ${(r.seconds / r.parse).toFixed(2)}× parse; CPU: server ${r.serverCpu.toFixed(1)} s + parse worker ${r.workerCpu.toFixed(1)} s = ${cpu.toFixed(1)} s, bare parse ${r.parseCpu.toFixed(1)} s → ${(cpu / r.parseCpu).toFixed(2)}×; peak RSS: server ${mb(r.peak)} (before the import ${mb(r.base)}), parse worker ${mb(r.workerPeak)}, both at once ${mb(r.sumPeak)}; rows written ${r.rowsWritten}`);
   }
-  if (ratios.length) results.push(`${SMALL} rows, median of ${ratios.length}: ${median(times).toFixed(1)} s, ${median(ratios).toFixed(2)}× the bare parse (goal ≤ 2×: ${median(ratios) <= 2 ? 'MET' : 'NOT MET'})`);
+  if (ratios.length) results.push(`${SMALL} rows, median of ${ratios.length}: ${median(times).toFixed(1)} s, ${median(ratios).toFixed(2)}× the bare parse (goal ≤ 2×: ${median(ratios) <= 2 ? 'MET' : 'NOT MET'}); CPU seconds of the import's two processes (PostgreSQL's not counted) ${median(cpuRatios).toFixed(2)}× the parse's`);
   if (SAMPLE > 0 && times.length) {
     const perRow = JSON.parse(fs.readFileSync(resultOf('perrow'), 'utf8')).seconds;
     const per10k = (perRow / SAMPLE) * SMALL;

@@ -5,7 +5,7 @@
  */
 import fs from 'fs';
 import path from 'path';
-import readline from 'readline';
+import { on } from 'events';
 import { spawn } from 'child_process';
 import type { Core } from '@strapi/strapi';
 import { DomainError } from '../../domain/errors';
@@ -51,10 +51,12 @@ export function columnOfField(index: Map<string, number>, field?: string): numbe
 
 const WORKER = path.join(__dirname, 'parse-worker.js');
 /**
- * The parse worker's V8 heap: ExcelJS's garbage is collected early there (its own live set is a
- * few batches), so the worker stays near 200 MB whatever the file's size.
+ * The parse worker's V8 heap: a 32 MB young generation (ExcelJS's objects die young; collection
+ * was 39 % of the worker's CPU in a profile with the default 16 MB and a 256 MB cap) and an old
+ * space capped at 384 MB (its live set is a few batches). User CPU of 10,000 rows, single runs on
+ * the loaded machine: 2.4 s with these flags, 2.8 s with the defaults, 3.4 s with a 256 MB cap.
  */
-const WORKER_FLAGS = ['--max-old-space-size=256'];
+const WORKER_FLAGS = ['--max-semi-space-size=32', '--max-old-space-size=384'];
 
 /**
  * The upload's rows (./parse-rows.ts), read by the parse worker (./parse-worker.ts) — from
@@ -67,24 +69,24 @@ export async function* parseRows(kind: TemplateKind, file: string, add: AddError
     return;
   }
   const job: ParseJob = { kind, file, partial };
-  const child = spawn(process.execPath, [...WORKER_FLAGS, WORKER, JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  child.stdin!.on('error', () => undefined); // the worker may be gone already
-  const lines = readline.createInterface({ input: child.stdout!, crlfDelay: Infinity });
+  const child = spawn(process.execPath, [...WORKER_FLAGS, WORKER, JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const messages = on(child, 'message');
+  let spawnError: Error | undefined;
+  child.on('error', (e) => { spawnError = e; messages.return?.(); }); // no worker: the import fails below
+  child.on('disconnect', () => { messages.return?.(); }); // after the channel's last message
   try {
-    for await (const line of lines) {
-      const m = JSON.parse(line) as ParseMessage;
+    for await (const [m] of messages as AsyncIterable<[ParseMessage]>) {
       if (m.fail) throw Object.assign(new DomainError(m.fail.code, m.fail.message), { row: m.fail.row, column: m.fail.column }, m.fail.status ? { status: m.fail.status } : {});
       if (m.crash) throw new Error(`parse worker: ${m.crash}`);
       if (m.end) return;
       if (m.h !== undefined) onHeader(columnsOf(kind, { withSchoolCode: m.h }));
       for (const [row, column, code, message] of m.e ?? []) add(row, column, code, message);
-      child.stdin!.write('\n'); // the worker may read the next batch while these rows are checked
+      if (child.connected) child.send('more'); // the worker may read the next batch while these rows are checked
       yield* m.r ?? [];
     }
-    throw new Error(`parse worker ended without an answer (exit ${child.exitCode ?? child.signalCode})`);
+    throw new Error(`parse worker ended without an answer (${spawnError?.message ?? `exit ${child.exitCode ?? child.signalCode}`})`);
   } finally {
-    lines.close();
-    child.stdin!.end();
+    if (child.connected) child.disconnect();
     if (child.exitCode === null) child.kill();
   }
 }

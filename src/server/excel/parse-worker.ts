@@ -6,19 +6,20 @@
  * and its collections went over Strapi's whole heap. Here it is collected in a small heap, and
  * the parse runs on another core while the server checks and writes the rows before.
  *
- * Protocol: the job (`{ kind, file, partial }`) as the first argument; on stdout one JSON line
- * per batch of rows `{ h?: withSchoolCode, r: ParsedRow[], e: [row, column, code, message][] }`,
+ * Protocol: the job (`{ kind, file, partial }`) as the first argument; on the IPC channel one
+ * message per batch of rows `{ h?: withSchoolCode, r: ParsedRow[], e: [row, column, code, message][] }`,
  * then `{ end: true }`, or `{ fail: { code, message, row, column } }` (a refusal of the file) or
- * `{ crash: text }`. The server sends one line on stdin per batch it took: the worker stays at
- * most WINDOW batches ahead, so neither process holds more than a few batches. Closing stdin
- * (cancel, server gone) ends the worker.
+ * `{ crash: text }`. IPC, not stdout: a write to a stdio pipe blocks on Linux until the server
+ * reads, which it does only between its database waits — the worker would stop each time. The
+ * server sends `more` per batch it took: the worker stays at most WINDOW batches (more than one
+ * insert batch of the server) ahead. The channel closing (cancel, server gone) ends the worker.
  */
 import { DomainError } from '../../domain/errors';
 import { SCHOOL_CODE_HEADER, type TemplateKind } from '../../domain/excel-columns';
 import { parseRowsInProcess, type ParsedRow } from './parse-rows';
 
 export const ROWS_PER_MESSAGE = 250;
-const WINDOW = 4;
+const WINDOW = 12;
 
 export interface ParseJob { kind: TemplateKind; file: string; partial: boolean }
 export interface ParseMessage {
@@ -29,12 +30,9 @@ export interface ParseMessage {
 async function run(job: ParseJob): Promise<void> {
   let credits = WINDOW;
   let wake: (() => void) | null = null;
-  process.stdin.on('data', (d: Buffer) => {
-    for (const b of d) if (b === 10) credits += 1;
-    wake?.();
-  });
-  process.stdin.on('end', () => process.exit(0));
-  const send = (m: ParseMessage) => new Promise<void>((resolve) => { process.stdout.write(`${JSON.stringify(m)}\n`, () => resolve()); });
+  process.on('message', () => { credits += 1; wake?.(); });
+  process.on('disconnect', () => process.exit(0));
+  const send = (m: ParseMessage) => new Promise<void>((resolve) => { process.send!(m, undefined, undefined, () => resolve()); });
   let header: boolean | undefined;
   let rows: ParsedRow[] = [];
   let errors: Array<[number, number, string, string]> = [];
