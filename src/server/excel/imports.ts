@@ -32,6 +32,7 @@ import { parseRows, columnOfField, headerIndex, componentLink, importFail, cance
 import { importMatched } from './match-imports';
 import { findClass } from './import-read';
 import { jobFilesDir, activeJobs } from './job-files';
+import { heapGuard } from './heap-guard';
 
 export const JOB_UID = 'api::import-job.import-job';
 const STUDENT = 'api::student.student';
@@ -133,15 +134,25 @@ async function runJob(strapi: Core.Strapi, jobId: number, file: string, caller: 
   await set({ state: 'running', startedAt: new Date() });
   const progress: RunOpts['progress'] = { read: 0 };
   let last = Date.now();
+  // A cancel handled by another instance shows on the job row, read every 500 ms. The read goes
+  // through the pool, not the import's transaction (where it would wait for the insert in
+  // flight), and is not awaited: the rows go on meanwhile; its answer is seen at the next check.
+  const jobTable = metaOf(strapi, JOB_UID).tableName as string;
+  let poll: Promise<void> | null = null;
+  let cancelledElsewhere = false;
   const check = async () => {
-    if (cancelled.has(jobId)) throw new Cancelled();
+    if (cancelled.has(jobId) || cancelledElsewhere) throw new Cancelled();
     live.set(jobId, { ...live.get(jobId), read: progress.read });
-    if (Date.now() - last > 500) {
+    if (!poll && Date.now() - last > 500) {
       last = Date.now();
-      const now = await q.findOne({ where: { id: jobId }, select: ['state'] });
-      if (now?.state === 'cancelled') throw new Cancelled();
-      // Inside the import's transaction the job row is left alone (its progress is live).
-      if (!progress.inTransaction) await set({ rowsRead: progress.read });
+      const inTransaction = progress.inTransaction;
+      poll = (async () => {
+        const now = await strapi.db.getConnection(jobTable).where({ id: jobId }).first('state');
+        if (now?.state === 'cancelled') cancelledElsewhere = true;
+        // Inside the import's transaction the job row is left alone (its progress is live).
+        if (!inTransaction) await set({ rowsRead: progress.read });
+      })().catch(() => undefined).finally(() => { poll = null; });
+      if (!inTransaction) await poll;
     }
   };
   let final: Data = {};
@@ -203,6 +214,11 @@ async function cleanup(file: string, jobId: number) {
 const KEEP_ROWS = 10_000;
 /** Rows per 查重 query and per insert batch. */
 const BATCH = 2000;
+/**
+ * Ids taken per sequence call on PostgreSQL: one call per five batches (an exact call per batch
+ * would wait for the insert in flight); at most this many ids of a sequence go unused per import.
+ */
+const ID_BLOCK = 5 * BATCH;
 /** A row checked and ready to write. */
 interface Ready { row: number; student: Data; family: Data[]; cls: Data }
 /** Thrown inside the write transaction to roll it back when a row is refused. */
@@ -293,19 +309,31 @@ async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportRe
   let rowsRead = 0;
   let pending: Ready[] = [];
 
-  /** 查重 of a batch against the database; then (one pass, no error yet) its insert. */
+  // 查重 against the database: one set-based query per batch, on a pooled connection (students
+  // other imports committed; the file's own rows are checked by `keys`), so in one pass it runs
+  // while the previous batch's insert is still in flight on the transaction's connection.
+  const students = metaOf(strapi, STUDENT);
+  const keyColumn = students.attributes.identityKey.columnName as string;
+  const schoolColumn = students.attributes.schoolCode.columnName as string;
+  const duplicates = async (batch: Ready[]) => {
+    const byKey = new Map(batch.filter((r) => r.student.identityKey).map((r) => [r.student.identityKey as string, r.row]));
+    if (!byKey.size) return;
+    const found = await strapi.db.getConnection(students.tableName).whereIn(keyColumn, [...byKey.keys()]).select({ key: keyColumn, school: schoolColumn });
+    for (const f of found) {
+      const row = byKey.get(f.key)!;
+      add(row, colOf('身份证件号'), 'STUDENT_DUPLICATE', `身份证件号：身份证号已被注册（学校标识码 ${f.school}），一人只能有一个学籍`);
+      bad.add(row);
+    }
+  };
+  const collectIfGrown = heapGuard();
+
+  /** 查重 of a batch; then (one pass, no error yet) its insert, or (two passes) the batch kept. */
   const flush = async (writer?: StudentWriter) => {
+    collectIfGrown();
     const batch = pending;
     pending = [];
     if (!batch.length) return;
-    await writer?.drain();
-    const byKey = new Map(batch.filter((r) => r.student.identityKey).map((r) => [r.student.identityKey as string, r.row]));
-    const found = byKey.size ? await strapi.db.query(STUDENT).findMany({ where: { identityKey: { $in: [...byKey.keys()] } }, select: ['identityKey', 'schoolCode'] }) : [];
-    for (const f of found) {
-      const row = byKey.get(f.identityKey)!;
-      add(row, colOf('身份证件号'), 'STUDENT_DUPLICATE', `身份证件号：身份证号已被注册（学校标识码 ${f.schoolCode}），一人只能有一个学籍`);
-      bad.add(row);
-    }
+    await duplicates(batch);
     if (errors.length) { kept = null; return; }
     if (writer) await writer.write(batch);
     else if (kept && kept.length + batch.length <= keepRows) kept.push(...batch);
@@ -399,7 +427,7 @@ async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportRe
     let chunk: Ready[] = [];
     for await (const r of rows as AsyncIterable<Ready>) {
       chunk.push(r);
-      if (chunk.length === BATCH) { await writer.write(chunk); chunk = []; }
+      if (chunk.length === BATCH) { collectIfGrown(); await writer.write(chunk); chunk = []; }
     }
     if (chunk.length) await writer.write(chunk);
     await writer.drain();
@@ -441,7 +469,7 @@ class StudentWriter {
 
   constructor(private readonly strapi: Core.Strapi, private readonly trx: any, private readonly o: RunOpts) {
     const dialect = dialectOf(strapi);
-    this.w = new BulkWriter(trx, dialect, schemaOf(strapi), 0);
+    this.w = new BulkWriter(trx, dialect, schemaOf(strapi), ID_BLOCK);
     const ts = timestampValue(dialect, this.now);
     this.stamp = { createdAt: ts, updatedAt: ts, publishedAt: ts, locale: null };
     this.studentRows = rowBuilder(strapi, STUDENT);
