@@ -33,6 +33,8 @@ import { importMatched } from './match-imports';
 import { findClass } from './import-read';
 import { jobFilesDir, activeJobs } from './job-files';
 import { heapGuard } from './heap-guard';
+import { analyzeAfterBulk } from '../list-speed';
+import { SUB_RECORD_TYPES, type SubRecordKind } from '../../domain/excel-columns';
 
 export const JOB_UID = 'api::import-job.import-job';
 const STUDENT = 'api::student.student';
@@ -196,6 +198,11 @@ async function runJob(strapi: Core.Strapi, jobId: number, file: string, caller: 
     await cleanup(file, jobId);
   }
   await set(final);
+  // Fresh statistics and visibility after a large write (lists and counts stay index-only).
+  if (final.state === 'done' && !job.dryRun) {
+    const uid = SUB_RECORD_TYPES[job.kind as SubRecordKind] ?? 'api::student.student';
+    await analyzeAfterBulk(strapi, uid, Number(final.rowsWritten) || 0);
+  }
 }
 
 async function cleanup(file: string, jobId: number) {
