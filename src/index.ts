@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { registerWriteRules } from './server/write-rules';
 import { registerAudit } from './server/audit';
 import { ensureDbConstraints } from './server/db-constraints';
+import { backfillRequestTitles } from './server/changes/titles';
 import { registerAccountSecurity, bootstrapAccountSecurity } from './server/account-security';
 import { registerScopeConditions } from './server/scope';
 import { syncStaffRoles, registerApprovalActions } from './server/staff-roles';
@@ -40,6 +41,7 @@ export default {
 
   async bootstrap({ strapi }: { strapi: Core.Strapi }) {
     await ensureDbConstraints(strapi);
+    await backfillRequestTitles(strapi); // requests filed before titles existed
     await bootstrapAccountSecurity(strapi);
     await registerScopeConditions(strapi);
     registerMediaScope(strapi);

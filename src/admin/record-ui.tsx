@@ -1,11 +1,15 @@
 /**
  * How records read in the panel (issue 9): region fields picked province → city → county and
- * shown by name; system-kept fields absent from the create form, read-only on a record. Called from app.tsx's register and bootstrap.
+ * shown by name; system-kept fields absent from the create form, read-only on a record; no
+ * server round trip for what the panel already knows. Called from app.tsx's register and bootstrap.
  */
 import type { StrapiApp } from '@strapi/strapi/admin';
-import { regionName } from '../domain/regions';
 import { labelOf } from '../domain/code-lookup';
 import { systemFieldTable } from '../domain/content-model';
+import { regionLabel } from './fields/labels';
+import CodeSelect from './fields/CodeSelect';
+import RegionPicker from './fields/RegionPicker';
+import PayloadView from './fields/PayloadView';
 
 const SYSTEM_FIELDS = systemFieldTable();
 
@@ -22,26 +26,31 @@ const creating = () => /\/create\/?$/.test(window.location.pathname);
 export function systemFieldsLayout<T extends { name: string }>(panels: T[][][], uid: string | undefined, isCreating = creating): T[][][] {
   const system = uid ? SYSTEM_FIELDS[decodeURIComponent(uid)] : undefined;
   if (!system) return panels;
-  // 'hidden' fields (查重键, scope codes …) never show; 'readonly' ones show on a saved record.
-  return panels.map((rows) => rows.map((row) => row.map((f) => {
-    if (system[f.name] === 'hidden') return { ...f, visible: false };
-    return system[f.name] ? { ...f, disabled: true, get visible() { return !isCreating(); } } : f;
-  })));
+  // 'hidden' fields (查重键, scope codes …) never show: they leave the layout (a field Strapi
+  // renders invisible still costs its full setup, validation schema included); 'readonly'
+  // ones show on a saved record.
+  return panels.map((rows) => rows
+    .map((row) => row.filter((f) => system[f.name] !== 'hidden'))
+    .filter((row) => row.length)
+    .map((row) => row.map((f) => (system[f.name] ? { ...f, disabled: true, get visible() { return !isCreating(); } } : f))));
 }
 
-/** '340104000000' → '安徽省 合肥市 蜀山区' (the code itself when unknown). */
-export const regionLabel = (value: unknown): string | undefined => {
-  const v = String(value ?? '');
-  if (!v) return undefined;
-  return (/^\d{6}000000$/.test(v) ? regionName(v.slice(0, 6)) : undefined) ?? v;
-};
-
-/** Our custom field inputs (server side: src/index.ts registers the same names). */
-const FIELDS: Array<[name: string, type: 'string' | 'json', id: string, label: string, description: string, Input: () => Promise<any>]> = [
-  ['code', 'string', 'global.code', '代码', '国家或系统代码表中的一项', () => import('./fields/CodeSelect')],
-  ['region', 'string', 'xueji.region', '行政区划', '按省、市、县逐级选择，保存为 12 位行政区划代码', () => import('./fields/RegionPicker')],
-  ['payload', 'json', 'xueji.payload', '变更内容', '学籍变动申请的变更内容，按项目列出（关键信息变更：原值与新值）', () => import('./fields/PayloadView')],
+/**
+ * Our custom field inputs (server side: src/index.ts registers the same names). They are part of
+ * the main bundle, not lazy chunks: each is a few hundred bytes over data the bundle already
+ * holds (code tables, regions), and a lazy chunk is fetched only after the edit view's first
+ * render, a round trip on the way to a usable form. Strapi still asks for a loader.
+ */
+const FIELDS: Array<[name: string, type: 'string' | 'json', id: string, label: string, description: string, Input: unknown]> = [
+  ['code', 'string', 'global.code', '代码', '国家或系统代码表中的一项', CodeSelect],
+  ['region', 'string', 'xueji.region', '行政区划', '按省、市、县逐级选择，保存为 12 位行政区划代码', RegionPicker],
+  ['payload', 'json', 'xueji.payload', '变更内容', '学籍变动申请的变更内容，按项目列出（关键信息变更：原值与新值）', PayloadView],
 ];
+
+/** Conditions of src/server/scope.ts (SCOPE_CONDITION and SCOPE_EITHER_SIDE_CONDITION). */
+const isScopeCondition = (c: unknown) => typeof c === 'string' && c.startsWith('api::xueji-in-scope');
+const withoutScopeCondition = (p: any) =>
+  (Array.isArray(p.conditions) && p.conditions.length && p.conditions.every(isScopeCondition) ? { ...p, conditions: [] } : p);
 
 export function registerRecordUi(app: StrapiApp): void {
   for (const [name, type, id, label, description, Input] of FIELDS) {
@@ -49,9 +58,17 @@ export function registerRecordUi(app: StrapiApp): void {
       name, type,
       intlLabel: { id, defaultMessage: label },
       intlDescription: { id: `${id}.description`, defaultMessage: description },
-      components: { Input: Input as any },
+      components: { Input: (() => Promise.resolve({ default: Input })) as any },
     });
   }
+  // The panel asks the server (/admin/permissions/check) about every permission that carries a
+  // condition before it shows a button, a link or a page — one round trip each, several in a
+  // row on the way to a list or an edit form. The question names no record, and for a type
+  // without a record Strapi's answer ignores conditions (it is "true" whenever the role holds
+  // the permission), so for our scope conditions the answer is known: the panel is told they
+  // hold. The scope itself is enforced on the server for every record (src/server/scope.ts); an
+  // account without a scope sees the links and is refused there (403 OUT_OF_SCOPE).
+  app.addRBACMiddleware(() => (next: any) => (permissions: any[]) => next(permissions.map(withoutScopeCondition)));
 }
 
 export function bootstrapRecordUi(app: StrapiApp): void {

@@ -74,17 +74,24 @@ function systemOnly(strapi: Core.Strapi, path: string) {
  * Strapi's own bare 403 ("Policy Failed" from a route policy, "Forbidden" from the permission
  * checker) becomes OUT_OF_SCOPE when the record named lies outside the caller's scope, else
  * NO_PERMISSION; a 400 ValidationError always carries `details.errors` (the Content Manager's
- * form reads it and fails on anything else).
+ * form reads it and fails on anything else). For a scoped caller a record that does not exist
+ * answers as one outside the scope (403 OUT_OF_SCOPE, never Strapi's 404 or NO_PERMISSION), so
+ * the answers do not tell which ids of other regions exist.
  */
 function explainRefusals(strapi: Core.Strapi) {
-  const explain = async (ctx: any) => {
+  /** OUT_OF_SCOPE when the path names a scoped record the caller cannot see (absent or out of scope). */
+  const hiddenRecord = async (ctx: any): Promise<boolean> => {
     const model: string | undefined = ctx.params?.model;
     const id: string | undefined = ctx.params?.id ?? ctx.params?.documentId;
-    if (model && id && SCOPED_TYPES.has(model)) {
-      const row = await strapi.db.query(model as any).findOne({ where: { documentId: id } });
-      const scope = await currentScope(strapi);
-      if (row && scope && (scope === 'none' || !inScope(model, scope, row))) throw outOfScopeError();
-    }
+    if (!model || !id || !SCOPED_TYPES.has(model)) return false;
+    const scope = await currentScope(strapi);
+    if (!scope) return false;
+    const row = await strapi.db.query(model as any).findOne({ where: { documentId: id } });
+    return !row || scope === 'none' || !inScope(model, scope, row);
+  };
+  const explain = async (ctx: any) => {
+    if (await hiddenRecord(ctx)) throw outOfScopeError();
+    const model: string | undefined = ctx.params?.model;
     const typeName = model ? (strapi.getModel(model as any) as any)?.info?.displayName : undefined;
     ctx.status = 403;
     ctx.body = { data: null, error: noPermissionError(verbOf(ctx.method, ctx.path), typeName) };
@@ -94,13 +101,18 @@ function explainRefusals(strapi: Core.Strapi) {
       await next();
     } catch (e: any) {
       if (e?.name === 'ValidationError' && e.details && typeof e.details === 'object' && !Array.isArray(e.details.errors)) e.details.errors = [];
+      if (isBareNotFound(e) && (await hiddenRecord(ctx))) throw outOfScopeError();
       if (!isBareRefusal(e)) throw e;
       return explain(ctx);
     }
-    // `ctx.forbidden()` answers without throwing.
+    // `ctx.forbidden()` / `ctx.notFound()` answer without throwing.
     if (ctx.status === 403 && isBareRefusal(ctx.body?.error)) await explain(ctx);
+    else if (ctx.status === 404 && isBareNotFound(ctx.body?.error) && (await hiddenRecord(ctx))) throw outOfScopeError();
   };
 }
+
+/** Strapi's own 404 (no record with that id); ROUTE_DISABLED and our codes carry `details.code`. */
+const isBareNotFound = (e: any) => ((e?.status ?? e?.statusCode) === 404 || e?.name === 'NotFoundError') && !e?.details?.code;
 
 /** Wraps server.mount so the guard sees every route (plugins', ours, the admin panel's). */
 export function enforceRouteTable(strapi: Core.Strapi): void {

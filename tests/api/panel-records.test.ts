@@ -7,6 +7,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { getStrapi, CM } from './harness';
 import { demo, file, freeStudents, schoolOfAccount, upload, CR, STUDENT } from './change-kit';
 import { chinaDateOf, formatCalendarDate } from '../../src/domain/dates';
+import { backfillRequestTitles } from '../../src/server/changes/titles';
 
 let strapi: any;
 beforeAll(async () => { strapi = await getStrapi(); });
@@ -28,6 +29,27 @@ describe('change request title', () => {
     expect(cfg.body.data.contentType.metadatas.student.edit.mainField).toBe('name');
     expect(cfg.body.data.contentType.metadatas.fromSchool.edit.mainField).toBe('name');
     expect(cfg.body.data.contentType.metadatas.toClass.edit.mainField).toBe('name');
+  });
+});
+
+describe('title backfill (requests filed before titles existed)', () => {
+  it('fills in only the null titles by the engine\'s rule (day of submission in China), in one pass; a second run writes nothing', async () => {
+    const school = await schoolOfAccount();
+    const [a, b] = await freeStudents(school.code, {}, 2);
+    const api = await demo('school');
+    const old = await file(api, { type: '28', student: a.documentId, reason: '长期未到校' });
+    const kept = await file(api, { type: '28', student: b.documentId, reason: '长期未到校' });
+    const keptTitle = (await strapi.db.query(CR).findOne({ where: { documentId: kept.documentId } })).title;
+    // As an old row: no title, submitted 2026-03-01 08:30 in China (00:30 UTC).
+    const row = await strapi.db.query(CR).findOne({ where: { documentId: old.documentId } });
+    await strapi.db.query(CR).update({ where: { id: row.id }, data: { title: null, submittedAt: new Date(Date.UTC(2026, 2, 1, 0, 30)) } });
+    const nulls = await strapi.db.query(CR).count({ where: { title: { $null: true } } });
+    expect(nulls).toBeGreaterThanOrEqual(1);
+    expect(await backfillRequestTitles(strapi)).toBe(nulls);
+    expect((await strapi.db.query(CR).findOne({ where: { documentId: old.documentId } })).title).toBe(`辍学 · ${a.name} · 2026-03-01`);
+    expect((await strapi.db.query(CR).findOne({ where: { documentId: kept.documentId } })).title).toBe(keptTitle);
+    expect(await strapi.db.query(CR).count({ where: { title: { $null: true } } })).toBe(0);
+    expect(await backfillRequestTitles(strapi)).toBe(0);
   });
 });
 

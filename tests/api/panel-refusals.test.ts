@@ -58,6 +58,28 @@ describe('a county official (reads students, writes none) in the Content Manager
   });
 });
 
+describe('an id of no record answers as one outside the scope (no existence oracle)', () => {
+  const MISSING = 'zzzzzzzzzzzzzzzzzzzzzzzz'; // a well-formed documentId no record has
+  it('county official and school registrar: read, update, delete and relations of a missing id and of another region\'s record answer the same 403 OUT_OF_SCOPE', async () => {
+    for (const email of ['county@xueji.demo', 'school@xueji.demo']) {
+      const api = await asAdmin(email);
+      for (const id of [MISSING, other.documentId]) {
+        refused(await api.get(`${CM}/${S}/${id}`), 403, 'OUT_OF_SCOPE', OUT_OF_SCOPE);
+        refused(await api.put(`${CM}/${S}/${id}`, { specialty: '书法' }), 403, 'OUT_OF_SCOPE', OUT_OF_SCOPE);
+        refused(await api.del(`${CM}/${S}/${id}`), 403, 'OUT_OF_SCOPE', OUT_OF_SCOPE);
+        refused(await api.get(`/content-manager/relations/${S}/${id}/schoolClass`), 403, 'OUT_OF_SCOPE', OUT_OF_SCOPE);
+      }
+    }
+    expect((await rowOf(other.documentId)).specialty).toBe(other.specialty);
+  });
+
+  it('the system administrator (unscoped) still gets Strapi\'s 404 for a missing id', async () => {
+    const res = await (await asAdmin('admin@xueji.demo')).get(`${CM}/${S}/${MISSING}`);
+    expect(res.status).toBe(404);
+    expect(res.body.error.name).toBe('NotFoundError');
+  });
+});
+
 describe('a school registrar in the Content Manager', () => {
   it('read, update, delete and relations of another school\'s record: 403 OUT_OF_SCOPE', async () => {
     const api = await asAdmin('school@xueji.demo');

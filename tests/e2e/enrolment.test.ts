@@ -28,6 +28,10 @@ afterAll(async () => {
   stopServer();
 });
 
+/** The county official's page, signed in once for the tests that read as that account. */
+let county: Page | undefined;
+const countyPage = async () => (county ??= await login(browser, base, 'county@xueji.demo'));
+
 const db = () => new Database(path.join(root, '.tmp', DB), { readonly: true, fileMustExist: true });
 
 /** Opens a design-system select and picks the option with exactly this text. */
@@ -157,7 +161,7 @@ describe('enrolment in the browser', () => {
     const conn = db();
     const other: any = conn.prepare("SELECT document_id FROM students WHERE county_code = '340123' LIMIT 1").get();
     conn.close();
-    const page = await login(browser, base, 'county@xueji.demo');
+    const page = await countyPage();
     await page.goto(`${base}/admin/content-manager/collection-types/api::student.student/${other.document_id}`);
     await page.waitForSelector('text=超出管辖范围：只能查看和维护本辖区（本校）的记录', { timeout: 30_000 });
     await page.screenshot({ path: path.join(shots, 'refusal-out-of-scope.png'), fullPage: true });
@@ -172,7 +176,6 @@ describe('enrolment in the browser', () => {
     expect(head).toContain('班级');
     expect((await page.textContent('tbody')) ?? '').toMatch(/(小学|中学|学校).*年级\(\d+\)班/);
     await page.screenshot({ path: path.join(shots, 'county-student-list.png') });
-    await page.close();
   });
 
   it('a county official reads a 关键信息变更 request by its title, the correction as old beside new', async () => {
@@ -180,7 +183,7 @@ describe('enrolment in the browser', () => {
     const req: any = conn.prepare("SELECT document_id, title FROM change_requests WHERE county_code = '340104' AND type = '51' AND state = 'pending' LIMIT 1").get();
     conn.close();
     expect(req.title).toMatch(/^关键信息变更 · .+ · \d{4}-\d{2}-\d{2}$/);
-    const page = await login(browser, base, 'county@xueji.demo');
+    const page = await countyPage(); // the same session: no second sign-in
     await page.goto(`${base}/admin/content-manager/collection-types/api::change-request.change-request/${req.document_id}`);
     await page.waitForSelector('text=更正的项目', { timeout: 30_000 });
     const main = (await page.textContent('main')) ?? '';

@@ -7,10 +7,12 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 export const root = path.join(__dirname, '..', '..');
 export const shots = path.join(root, '.tmp', 'e2e-shots');
 
-/** Starts Strapi on a fresh SQLite file and waits for /_health; returns its base URL and a stop function. */
-export async function startServer(dbName: string, portBase: number, students = 800): Promise<{ base: string; stop: () => void }> {
+/**
+ * Starts Strapi on a fresh SQLite file and waits for /_health; returns its base URL and a stop
+ * function. The port is portBase + pid % 500, or exactly `port` when given (a benchmark's own range).
+ */
+export async function startServer(dbName: string, portBase: number, students = 800, port = portBase + (process.pid % 500)): Promise<{ base: string; stop: () => void }> {
   fs.mkdirSync(shots, { recursive: true });
-  const port = portBase + (process.pid % 500);
   const base = `http://127.0.0.1:${port}`;
   const db = path.join('.tmp', dbName);
   fs.rmSync(path.join(root, db), { force: true });

@@ -11,7 +11,7 @@ import type { FieldInputProps } from './props';
 import { labelTable, CONTENT_TYPES } from '../../domain/content-model';
 import { labelOf } from '../../domain/code-lookup';
 import { PAYLOAD_LABELS } from '../../domain/changes/table';
-import { regionLabel } from '../record-ui';
+import { regionLabel } from './labels';
 
 const STUDENT = 'api::student.student';
 const LABELS = labelTable()[STUDENT];
@@ -36,13 +36,19 @@ const PayloadView = React.forwardRef<HTMLDivElement, FieldInputProps>(({ name, l
   const { get } = useFetchClient();
   const [request, setRequest] = React.useState<any>(null);
   const documentId = typeof window !== 'undefined' ? window.location.pathname.split('/').filter(Boolean).pop() : undefined;
+  const saved = !!documentId && documentId !== 'create';
+  // Until the request's own view arrives the stored payload lacks the old values the approving
+  // levels may see: nothing is shown rather than a "(仅审核单位可见)" that then changes.
+  const [loaded, setLoaded] = React.useState(!saved);
   React.useEffect(() => {
-    if (!documentId || documentId === 'create') return;
-    get(`/xueji/changes/${documentId}`).then((res: any) => setRequest(res.data.data)).catch(() => setRequest(null));
-  }, [documentId, get]);
+    if (!saved) return;
+    get(`/xueji/changes/${documentId}`).then((res: any) => setRequest(res.data.data)).catch(() => setRequest(null)).finally(() => setLoaded(true));
+  }, [saved, documentId, get]);
   const raw: any = value && typeof value === 'string' ? JSON.parse(value) : value;
   const payload: any = request?.payload ?? raw;
-  const body = !payload || typeof payload !== 'object' ? (
+  const body = !loaded ? (
+    <Typography textColor="neutral600">加载中…</Typography>
+  ) : !payload || typeof payload !== 'object' ? (
     <Typography textColor="neutral600">无</Typography>
   ) : payload.fields && typeof payload.fields === 'object' ? (
     <Table colCount={3} rowCount={Object.keys(payload.fields).length + 1}>

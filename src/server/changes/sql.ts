@@ -55,9 +55,12 @@ export async function sqlOf(strapi: Core.Strapi): Promise<Sql> {
   };
 }
 
-/** A request's title in lists and relation pickers: '转入(省内) · 张三 · 2026-09-01'. */
-export const requestTitle = (typeLabel: string, subject: string | null | undefined, day: string): string =>
-  [typeLabel, subject, day].filter(Boolean).join(' · ');
+/**
+ * A request's title in lists and relation pickers: '转入(省内) · 张三 · 2026-09-01' (a request
+ * for a whole grade: '毕业 · 6 年级 · …'). Used by the engine and by the bootstrap backfill.
+ */
+export const requestTitle = (typeLabel: string, studentName: string | null | undefined, grade: number | null | undefined, day: string): string =>
+  [typeLabel, studentName ?? (grade ? `${grade} 年级` : null), day].filter(Boolean).join(' · ');
 
 export const rowsOf = (res: any): any[] => (Array.isArray(res) ? res : res?.rows ?? []);
 

@@ -209,7 +209,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const steps = startStep(resolveSteps(chainOf(it.spec, stage, rules()), from, to), 0, today, cal);
       const data: Row = {
         id: ids[i], documentId: docIds[i], type: it.spec.code, reason: it.reason, payload: it.payload ?? null,
-        title: requestTitle(it.spec.label, it.studentName ?? it.student?.name ?? `${it.grade} 年级`, today),
+        title: requestTitle(it.spec.label, it.studentName ?? it.student?.name, it.grade, today),
         studentName: it.studentName ?? it.student?.name ?? null, grade: it.grade,
         state: 'pending', currentStep: 0, steps, dueDate: steps[0]?.due ?? null, submittedAt: sql.ts(now), completedAt: null,
         filerName: caller.name, pledge: it.pledge ?? null, filerId: caller.id, filerLevel: org.level, filerCode: org.code,
