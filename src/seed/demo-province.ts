@@ -57,6 +57,8 @@ const TARGET_CLASS_SIZE = 42;
 /** Places left free in every seeded class, so registrations can still be tried in the demo. */
 const CAP_HEADROOM = 6;
 const BATCH = 5000;
+/** From this many students (into empty tables) indexes are built after the load, not row by row. */
+const DEFER_INDEXES_FROM = 200_000;
 const DAY = 86400000;
 
 // ------------------------------------------------------------------------- school kinds
@@ -401,6 +403,12 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
     let links2: Row[] = [];
     let validated = 0;
     let twinsMade = 0;
+    // A large province into empty tables: indexes and constraints are rebuilt once after the load.
+    const studentsEmpty = dialect === 'postgres' && total >= DEFER_INDEXES_FROM
+      && !(await trx.raw(`SELECT EXISTS (SELECT 1 FROM ${w.table(studentRows.table)}) AS e`)).rows[0].e;
+    const restoreIndexes = studentsEmpty
+      ? await w.deferIndexes([studentRows.table, memberRows.table, studentFamily.table, studentClass.table, studentSchool.table])
+      : null;
 
     // PostgreSQL: one statement per batch, sent before the next batch is generated (at most one
     // in flight, so memory stays bounded); SQLite writes synchronously anyway.
@@ -554,6 +562,7 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
     }
     await flush();
     await w.drain();
+    if (restoreIndexes) await restoreIndexes();
 
     // Counters continue after the seed (地区学号 per county and year, J numbers per region and day).
     await saveCounters(w, counters);
