@@ -197,7 +197,8 @@ async function seedOnly() {
     const { seedDemo } = require(path.join(root, 'dist/src/seed/demo-province'));
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const summary = await seedDemo(strapi, { students: STUDENTS, seed: 20260901 });
+    const phases: string[] = [];
+    const summary = await seedDemo(strapi, { students: STUDENTS, seed: 20260901, onPhase: (p: string, sec: number) => phases.push(`${p} ${sec.toFixed(1)} s`) });
     const seedSeconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const seedRate = summary.students / seedSeconds;
@@ -223,7 +224,8 @@ async function seedOnly() {
     console.log('|---|---|---|');
     console.log(`| seed (students, ${summary.familyMembers.toLocaleString('en')} family members, links; indexes; VACUUM ANALYZE) | ${seedSeconds.toFixed(1)} | ${seedRate.toFixed(0)} |`);
     console.log(`| COPY floor: the same student rows, COPY FROM STDIN into students with its ${indexes} indexes | ${floorSeconds.toFixed(1)} | ${floorRate.toFixed(0)} |`);
-    console.log(`\nseed / floor: ${(seedRate / floorRate).toFixed(2)}×; seeder Node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; 10,000,000 students at this rate: ${(1e7 / seedRate / 60).toFixed(0)} min (extrapolated)`);
+    console.log(`\nseed phases (since start): ${phases.join(', ')}`);
+    console.log(`seed / floor: ${(seedRate / floorRate).toFixed(2)}×; seeder Node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; 10,000,000 students at this rate: ${(1e7 / seedRate / 60).toFixed(0)} min (extrapolated)`);
     console.log(`load average at end: ${load()} (2 cores, shared machine)`);
     console.log(`npx tsx scripts/bench/scale.ts --students ${STUDENTS} --seed-only`);
   } finally {

@@ -43,6 +43,8 @@ export interface SeedOptions {
   seed: number;
   /** Called after each written batch of students. */
   onProgress?: (done: number, total: number) => void;
+  /** Called at the end of each phase with the seconds since the start (benchmarks). */
+  onPhase?: (phase: 'loaded' | 'indexed' | 'committed' | 'analyzed', seconds: number) => void;
 }
 
 const UID = {
@@ -233,6 +235,7 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
   const studentSchool = linkOf(strapi, UID.student, 'school');
   const studentFamily = componentLinkOf(strapi, UID.student, 'family');
 
+  const phase = (name: Parameters<NonNullable<SeedOptions['onPhase']>>[0]) => opts.onPhase?.(name, (Date.now() - t0) / 1000);
   const summary: Summary = { authorities: 0, schools: 0, classes: 0, students: 0, familyMembers: 0, changeRequests: 0, seconds: 0 };
 
   await strapi.db.transaction(async ({ trx }: any) => {
@@ -562,14 +565,18 @@ export async function seedDemo(strapi: Core.Strapi, opts: SeedOptions): Promise<
     }
     await flush();
     await w.drain();
+    phase('loaded');
     if (restoreIndexes) await restoreIndexes();
+    phase('indexed');
 
     // Counters continue after the seed (地区学号 per county and year, J numbers per region and day).
     await saveCounters(w, counters);
   });
 
+  phase('committed');
   // Fresh statistics after a bulk load (PostgreSQL also VACUUM: visibility map for index-only scans).
   await strapi.db.connection.raw(dialect === 'postgres' ? 'VACUUM ANALYZE' : 'ANALYZE');
+  phase('analyzed');
   summary.seconds = Math.round((Date.now() - t0) / 100) / 10;
   return summary;
 }
