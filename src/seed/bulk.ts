@@ -22,6 +22,7 @@ const PG_ROWS_PER_STATEMENT = 5000;
 const PG_ID_BLOCK = 200000;
 /** Below this many rows a batch goes through one INSERT (a COPY per table costs a round trip each). */
 const PG_COPY_MIN_ROWS = 500;
+const COPY_CHUNK_ROWS = 1000;
 
 export function dialectOf(strapi: Core.Strapi): Dialect {
   const client = String((strapi.db as any).dialect?.client ?? (strapi.db.config as any).connection?.client ?? '');
@@ -184,20 +185,27 @@ export class BulkWriter {
       this.jsonColumns.set(table, (json = new Set(res.rows.map((r: any) => String(r.column_name)))));
     }
     const isJson = columns.map((c) => json!.has(c));
-    const lines = new Array<string>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      let line = copyValue(r[columns[0]], isJson[0]);
-      for (let j = 1; j < columns.length; j++) line += '\t' + copyValue(r[columns[j]], isJson[j]);
-      lines[i] = line;
-    }
     const conn = await this.trx.client.acquireConnection(); // a transaction's client returns its own connection
-    const stream = conn.query(copyFrom(`COPY ${this.table(table)} (${columns.map(q).join(', ')}) FROM STDIN`));
-    await new Promise<void>((resolve, reject) => {
+    const stream: any = conn.query(copyFrom(`COPY ${this.table(table)} (${columns.map(q).join(', ')}) FROM STDIN`));
+    const done = new Promise<void>((resolve, reject) => {
       stream.on('finish', resolve);
       stream.on('error', reject);
-      stream.end(lines.join('\n') + '\n');
     });
+    done.catch(() => undefined); // awaited below
+    // Rows go out in chunks as the socket takes them, so PostgreSQL parses one chunk while the
+    // next is encoded (and the generator builds the next batch between chunks).
+    for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
+      let text = '';
+      for (let i = start; i < Math.min(rows.length, start + COPY_CHUNK_ROWS); i++) {
+        const r = rows[i];
+        text += copyValue(r[columns[0]], isJson[0]);
+        for (let j = 1; j < columns.length; j++) text += '\t' + copyValue(r[columns[j]], isJson[j]);
+        text += '\n';
+      }
+      if (!stream.write(text)) await Promise.race([new Promise((resolve) => stream.once('drain', resolve)), done]);
+    }
+    stream.end();
+    await done;
   }
 
   /**
