@@ -16,9 +16,10 @@ export const pct = (xs: number[], p: number) => {
 
 /**
  * Starts a throwaway PostgreSQL (or uses DATABASE_URL), loads the demo province with `students`
- * through the bulk seeder, compiles and boots Strapi once with real HTTP.
+ * through the bulk seeder, compiles and boots Strapi once with real HTTP (supertest; with
+ * `port`, also listening on 127.0.0.1:port for clients in other processes, e.g. autocannon).
  */
-export async function bootOnPostgres(students: number) {
+export async function bootOnPostgres(students: number, opts: { port?: number } = {}) {
   const { startPostgres } = require('../lib/postgres');
   const pg = await startPostgres('xueji_bench');
   Object.assign(process.env, {
@@ -33,7 +34,8 @@ export async function bootOnPostgres(students: number) {
   await strapi.load();
   await strapi.server.mount();
   console.log(`boot + seed of ${students} students: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (opts.port) await new Promise<void>((resolve) => strapi.server.httpServer.listen(opts.port, '127.0.0.1', resolve));
   const http = request(strapi.server.httpServer);
   const stop = async () => { await strapi.destroy(); await pg.stop(); };
-  return { strapi, http, stop };
+  return { strapi, http, stop, base: `http://127.0.0.1:${opts.port}`, databaseUrl: pg.url as string };
 }

@@ -1,12 +1,18 @@
 /**
  * Set-based writing for the seeder on both dialects (PLATFORM.md "Strapi 5 tables"):
  * - SQLite: multi-row `INSERT … VALUES` under SQLite's 32,766 bound-variable limit.
- * - PostgreSQL: one bound parameter per statement — the rows as JSON, expanded by
+ * - PostgreSQL, large batches: `COPY … FROM STDIN` (text format) on the transaction's own
+ *   connection — the bulk-load floor. Values are written as `json_populate_recordset` would
+ *   read them (objects as JSON text, strings into json columns as JSON strings).
+ * - PostgreSQL, small batches: one bound parameter per statement — the rows as JSON, expanded by
  *   `json_populate_recordset(NULL::table, …)` so PostgreSQL applies the column types itself.
  * Ids are taken before inserting (PostgreSQL: `nextval` of the table's own sequence; SQLite: the
  * next ids inside the write transaction), so link and component rows can be built in memory.
  */
 import type { Core } from '@strapi/strapi';
+
+// pg-copy-streams ships no types; `from(sql)` is a Writable that `pg`'s Client.query submits.
+const { from: copyFrom } = require('pg-copy-streams') as { from: (sql: string) => NodeJS.WritableStream };
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Row = Record<string, unknown>;
@@ -14,6 +20,9 @@ export type Row = Record<string, unknown>;
 const SQLITE_MAX_VARS = 32766;
 const PG_ROWS_PER_STATEMENT = 5000;
 const PG_ID_BLOCK = 200000;
+/** Below this many rows a batch goes through one INSERT (a COPY per table costs a round trip each). */
+const PG_COPY_MIN_ROWS = 500;
+const COPY_CHUNK_ROWS = 1000;
 
 export function dialectOf(strapi: Core.Strapi): Dialect {
   const client = String((strapi.db as any).dialect?.client ?? (strapi.db.config as any).connection?.client ?? '');
@@ -36,11 +45,26 @@ function localTimestamp(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
+/** One value in COPY text format: NULL as \N; backslash, tab, newline and carriage return escaped. */
+function copyValue(v: unknown, jsonColumn: boolean): string {
+  if (v === null || v === undefined) return '\\N';
+  let s: string;
+  if (typeof v === 'string') s = jsonColumn ? JSON.stringify(v) : v;
+  else if (typeof v === 'number') { if (!Number.isFinite(v)) return '\\N'; s = String(v); }
+  else if (typeof v === 'boolean' || typeof v === 'bigint') s = String(v);
+  else if (v instanceof Date) s = v.toISOString(); // as JSON carries it
+  else s = JSON.stringify(v);
+  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : s;
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
 export class BulkWriter {
   private readonly ids = new Map<string, { pool: number[]; at: number; next?: number }>();
   rowsWritten = 0;
   /** The statement sent by `insertAllInBackground`, not yet awaited. */
   private pending: Promise<void> | null = null;
+  /** json/jsonb columns per table (COPY writes JSON strings for them as JSON). */
+  private readonly jsonColumns = new Map<string, Set<string>>();
 
   /** `idBlock`: ids fetched per sequence call on PostgreSQL (large for the seeder, exact for the change engine). */
   constructor(readonly trx: any, readonly dialect: Dialect, private readonly schema: string | null, private readonly idBlock = PG_ID_BLOCK) {}
@@ -99,6 +123,8 @@ export class BulkWriter {
         }
         await this.trx.raw(`INSERT INTO ${this.table(table)} (${cols}) VALUES ${new Array(chunk.length).fill(tuple).join(', ')}`, bindings);
       }
+    } else if (this.canCopy(rows.length)) {
+      await this.copy(table, rows);
     } else {
       for (let start = 0; start < rows.length; start += PG_ROWS_PER_STATEMENT) {
         const chunk = rows.slice(start, start + PG_ROWS_PER_STATEMENT);
@@ -109,6 +135,77 @@ export class BulkWriter {
       }
     }
     this.rowsWritten += rows.length;
+  }
+
+  /**
+   * PostgreSQL bulk load into empty tables: drops the secondary indexes, unique and foreign-key
+   * constraints of `tables` and returns the function that recreates them, exactly as they were
+   * (`pg_get_indexdef`, `pg_get_constraintdef`). One CREATE INDEX or one validating ADD
+   * CONSTRAINT per index is far cheaper than maintaining each row by row. Primary keys and
+   * indexes other tables' foreign keys rely on stay. Inside the caller's transaction.
+   */
+  async deferIndexes(tables: string[]): Promise<() => Promise<void>> {
+    if (this.dialect !== 'postgres') return async () => undefined;
+    const rels = tables.map((t) => this.table(t));
+    const constraints = (await this.trx.raw(
+      `SELECT c.conrelid::regclass::text AS rel, c.conname AS name, c.contype AS type, pg_get_constraintdef(c.oid) AS def
+         FROM pg_constraint c
+        WHERE c.conrelid = ANY(?::regclass[]) AND c.contype IN ('u', 'f')
+          AND NOT (c.contype = 'u' AND EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid))
+        ORDER BY c.contype DESC, c.conname`, [rels])).rows as Array<{ rel: string; name: string; type: string; def: string }>;
+    const indexes = (await this.trx.raw(
+      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+         FROM pg_index i
+        WHERE i.indrelid = ANY(?::regclass[]) AND NOT i.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`, [rels])).rows as Array<{ name: string; def: string }>;
+    for (const c of constraints) await this.trx.raw(`ALTER TABLE ${c.rel} DROP CONSTRAINT ${q(c.name)}`);
+    for (const i of indexes) await this.trx.raw(`DROP INDEX ${i.name}`);
+    return async () => {
+      await this.drain();
+      await this.trx.raw(`SET LOCAL maintenance_work_mem = '512MB'`);
+      for (const i of indexes) await this.trx.raw(i.def);
+      // Unique constraints first: foreign keys are checked against them.
+      for (const c of constraints) await this.trx.raw(`ALTER TABLE ${c.rel} ADD CONSTRAINT ${q(c.name)} ${c.def}`);
+    };
+  }
+
+  /** COPY needs the transaction's own connection: only inside a knex transaction, and for batches worth it. */
+  private canCopy(rows: number): boolean {
+    return this.dialect === 'postgres' && rows >= PG_COPY_MIN_ROWS && Boolean(this.trx?.isTransaction);
+  }
+
+  /** `COPY table (columns) FROM STDIN` of `rows`, on the transaction's connection (the raw `pg` client). */
+  private async copy(table: string, rows: Row[]): Promise<void> {
+    const columns = Object.keys(rows[0]);
+    let json = this.jsonColumns.get(table);
+    if (!json) {
+      const res = await this.trx.raw(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = COALESCE(?, current_schema()) AND table_name = ? AND data_type IN ('json', 'jsonb')`,
+        [this.schema, table]);
+      this.jsonColumns.set(table, (json = new Set(res.rows.map((r: any) => String(r.column_name)))));
+    }
+    const isJson = columns.map((c) => json!.has(c));
+    const conn = await this.trx.client.acquireConnection(); // a transaction's client returns its own connection
+    const stream: any = conn.query(copyFrom(`COPY ${this.table(table)} (${columns.map(q).join(', ')}) FROM STDIN`));
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('finish', resolve);
+      stream.on('error', reject);
+    });
+    done.catch(() => undefined); // awaited below
+    // Rows go out in chunks as the socket takes them, so PostgreSQL parses one chunk while the
+    // next is encoded (and the generator builds the next batch between chunks).
+    for (let start = 0; start < rows.length; start += COPY_CHUNK_ROWS) {
+      let text = '';
+      for (let i = start; i < Math.min(rows.length, start + COPY_CHUNK_ROWS); i++) {
+        const r = rows[i];
+        text += copyValue(r[columns[0]], isJson[0]);
+        for (let j = 1; j < columns.length; j++) text += '\t' + copyValue(r[columns[j]], isJson[j]);
+        text += '\n';
+      }
+      if (!stream.write(text)) await Promise.race([new Promise((resolve) => stream.once('drain', resolve)), done]);
+    }
+    stream.end();
+    await done;
   }
 
   /**
@@ -137,7 +234,8 @@ export class BulkWriter {
   async insertAll(parts: Array<[string, Row[]]>): Promise<void> {
     const live = parts.filter(([, rows]) => rows.length);
     if (!live.length) return;
-    if (this.dialect === 'sqlite' || live.length === 1) {
+    if (this.dialect === 'sqlite' || live.length === 1 || this.canCopy(live.reduce((n, [, rows]) => n + rows.length, 0))) {
+      // COPY: one table after another, parents first (the caller's order), so foreign keys hold row by row.
       for (const [table, rows] of live) await this.insert(table, rows);
       return;
     }
