@@ -29,7 +29,7 @@ const SCOPED = [...SCOPED_TYPES];
  * id. One index per scope column + sort + id answers a page, a deep page's ids (deferred join)
  * and the capped count as index-only scans; (name, id) serves the unscoped list. For these
  * types they replace the single-column scope and name indexes (same number of indexes, so the
- * same write amplification; figures in the README, "List performance").
+ * same write amplification; figures in the README, "Scale: a province on one PostgreSQL").
  */
 const LIST_INDEXED: Array<{ uid: string; sort: string }> = [{ uid: 'api::student.student', sort: 'name' }];
 /** Indexes of earlier versions that the list indexes replace (dropped when present). */

@@ -11,6 +11,7 @@ import { SYSTEM_ONLY_TYPES, SCOPED_TYPES } from '../../src/domain/content-model'
 import { classifyRoute } from '../../src/domain/route-access';
 
 import { DEMO_ACCOUNTS } from '../../src/server/demo-accounts';
+import { IN_SCHOOL_STATUSES } from '../../src/domain/code-tables';
 
 const ROLE_OF: Record<string, string> = Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.email, a.roleCode]));
 
@@ -148,7 +149,10 @@ describe('access matrix: every role × action × record inside and outside its s
         note(after === before, `${email} create student in ${label} wrote a row`, true, 'write');
       }
     }
-    const own = await strapi.db.query('api::student.student').findOne({ where: { schoolCode: targets.A.school.code, registrationStatus: 'registered' } });
+    // An in-school student, by id: one who has left is refused first as STUDENT_RECORD_CLOSED.
+    const own = await strapi.db.query('api::student.student').findOne({
+      where: { schoolCode: targets.A.school.code, registrationStatus: 'registered', enrollmentStatus: { $in: [...IN_SCHOOL_STATUSES] } }, orderBy: { id: 'asc' },
+    });
     const foreignClass = await strapi.db.query('api::school-class.school-class').findOne({ where: { schoolCode: targets.D.school.code, grade: own.grade } });
     if (foreignClass) {
       const move = await api.put(`${CM}/api::student.student/${own.documentId}`, { schoolClass: { connect: [{ documentId: foreignClass.documentId }] } });
