@@ -118,8 +118,9 @@ async function main() {
         const fromStudents = /from (?:"[^"]+"\.)?"students"/i;
         const count = sql.filter((s) => /^select count\(/i.test(s.sql) && fromStudents.test(s.sql));
         const list = sql.filter((s) => fromStudents.test(s.sql) && /limit/i.test(s.sql) && !/^select count\(/i.test(s.sql));
-        if (count.length !== 1 || list.length !== 1) {
-          throw new Error(`${role} page ${page}: expected one count and one page statement, got ${count.length} and ${list.length} of\n${sql.map((s) => s.sql.slice(0, 200)).join('\n')}`);
+        // A deep page is a deferred join (src/server/list-speed.ts): its ids, then its rows — both are the page.
+        if (count.length !== 1 || list.length < 1) {
+          throw new Error(`${role} page ${page}: expected one count and at least one page statement, got ${count.length} and ${list.length} of\n${sql.map((s) => s.sql.slice(0, 200)).join('\n')}`);
         }
         const floor = await bareTiming([...list, ...count]);
         const countFloor = await bareTiming(count);
@@ -127,7 +128,7 @@ async function main() {
         rows.push({
           role, rowsVisible: total, page, requestedPage: page === 1 ? 1 : DEEP_PAGE, ...strapiTiming, rps,
           sqlStatements: sql.length, floor, countFloor, ratio: strapiTiming.p50 / floor.p50,
-          countSql: count[0].sql, pageSql: list[0].sql,
+          countSql: count[0].sql, pageSql: list.map((x) => x.sql).join(';\n'),
         });
         console.log(`${role} page ${page}: ${JSON.stringify(rows[rows.length - 1], (k, v) => (k.endsWith('Sql') ? undefined : typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`);
       }
