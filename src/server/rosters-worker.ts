@@ -175,11 +175,12 @@ if (require.main === module) {
   process.stdin.on('data', (d) => { input += d; });
   process.stdin.on('end', () => {
     runRosterJob(JSON.parse(input)).then(
-      (report) => { process.stdout.write(`${JSON.stringify({ report })}\n`); process.exit(0); },
+      // Exit once the line is flushed: a pipe write is asynchronous, and process.exit() right after
+      // it cut a large report (20,000 schools) short, so the server read it as a failure.
+      (report) => { process.stdout.write(`${JSON.stringify({ report })}\n`, () => process.exit(0)); },
       (e) => {
         const error = e instanceof DomainError ? { code: e.code, message: e.message } : { code: 'ROSTER_PUBLISH_FAILED', message: String(e?.stack ?? e) };
-        process.stdout.write(`${JSON.stringify({ error })}\n`);
-        process.exit(1);
+        process.stdout.write(`${JSON.stringify({ error })}\n`, () => process.exit(1));
       });
   });
 }
