@@ -10,6 +10,7 @@ import { regionLabel } from './fields/labels';
 import CodeSelect from './fields/CodeSelect';
 import RegionPicker from './fields/RegionPicker';
 import PayloadView from './fields/PayloadView';
+import { SCOPE_CONDITION, SCOPE_EITHER_SIDE_CONDITION } from '../domain/scope';
 
 const SYSTEM_FIELDS = systemFieldTable();
 
@@ -47,8 +48,9 @@ const FIELDS: Array<[name: string, type: 'string' | 'json', id: string, label: s
   ['payload', 'json', 'xueji.payload', '变更内容', '学籍变动申请的变更内容，按项目列出（关键信息变更：原值与新值）', PayloadView],
 ];
 
-/** Conditions of src/server/scope.ts (SCOPE_CONDITION and SCOPE_EITHER_SIDE_CONDITION). */
-const isScopeCondition = (c: unknown) => typeof c === 'string' && c.startsWith('api::xueji-in-scope');
+/** The region scope's RBAC conditions (one definition, src/domain/scope.ts). */
+const SCOPE_CONDITIONS: unknown[] = [SCOPE_CONDITION, SCOPE_EITHER_SIDE_CONDITION];
+const isScopeCondition = (c: unknown) => SCOPE_CONDITIONS.includes(c);
 const withoutScopeCondition = (p: any) =>
   (Array.isArray(p.conditions) && p.conditions.length && p.conditions.every(isScopeCondition) ? { ...p, conditions: [] } : p);
 

@@ -9,6 +9,12 @@ import { fieldError } from './errors';
 import { parseSchoolCode } from './school-code';
 import { isCityCode, isCountyCode, isProvinceCode } from './regions';
 
+/** The RBAC conditions of the region scope (registered by src/server/scope.ts; the panel reads them too). */
+export const SCOPE_CONDITION_NAME = 'xueji-in-scope';
+export const SCOPE_EITHER_SIDE_CONDITION_NAME = 'xueji-in-scope-either-side';
+export const SCOPE_CONDITION = `api::${SCOPE_CONDITION_NAME}`;
+export const SCOPE_EITHER_SIDE_CONDITION = `api::${SCOPE_EITHER_SIDE_CONDITION_NAME}`;
+
 export type ScopeLevel = 'province' | 'city' | 'county' | 'school';
 export const SCOPE_LEVELS: readonly ScopeLevel[] = ['province', 'city', 'county', 'school'];
 

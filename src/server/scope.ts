@@ -6,10 +6,12 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { scopeFilter, isInScope, scopeColumnOf, TO_SIDE_COLUMNS, type UserScope } from '../domain/scope';
+import {
+  scopeFilter, isInScope, scopeColumnOf, TO_SIDE_COLUMNS, type UserScope,
+  SCOPE_CONDITION, SCOPE_EITHER_SIDE_CONDITION, SCOPE_CONDITION_NAME, SCOPE_EITHER_SIDE_CONDITION_NAME,
+} from '../domain/scope';
 
-export const SCOPE_CONDITION = 'api::xueji-in-scope';
-export const SCOPE_EITHER_SIDE_CONDITION = 'api::xueji-in-scope-either-side';
+export { SCOPE_CONDITION, SCOPE_EITHER_SIDE_CONDITION };
 
 /** uid → extra scope column sets (a transfer is visible to both sides). */
 const SECOND_SIDE: Record<string, Record<string, string>> = {
@@ -62,8 +64,8 @@ export async function registerScopeConditions(strapi: Core.Strapi): Promise<void
     return uid ? scopeWhere(uid, scope) : scopeFilter(scope);
   };
   await provider.registerMany([
-    { displayName: '本辖区（按账号管辖范围）', name: 'xueji-in-scope', category: '学籍', handler: handler() },
-    { displayName: '本辖区（转出或转入任一方）', name: 'xueji-in-scope-either-side', category: '学籍', handler: handler('api::change-request.change-request') },
+    { displayName: '本辖区（按账号管辖范围）', name: SCOPE_CONDITION_NAME, category: '学籍', handler: handler() },
+    { displayName: '本辖区（转出或转入任一方）', name: SCOPE_EITHER_SIDE_CONDITION_NAME, category: '学籍', handler: handler('api::change-request.change-request') },
   ]);
 }
 
