@@ -49,6 +49,10 @@ export default ({ env }: { env: any }) => ({
   // Content Manager lists: totals above this many rows are the database's estimate (约 100 万条);
   // unset: 10,000 (src/domain/list-count.ts).
   lists: { exactCountLimit: env.int('XUEJI_EXACT_COUNT_LIMIT') },
+  // Admin abilities and staff scopes kept between requests (emptied at once by any write to
+  // permissions, roles, admin users or staff scopes); the longest a change made elsewhere (another
+  // instance, plain SQL) takes to apply. 0: rebuilt on every request, as Strapi does.
+  accessCache: { ttlMs: env.int('XUEJI_ACCESS_CACHE_TTL_MS', 10000) },
   cron: { enabled: env.bool('XUEJI_CRON', true), timezone: 'Asia/Shanghai' },
   // Excel import jobs: where uploads and error workbooks live (relative to the app root), and for how long.
   imports: { dir: env('XUEJI_JOBS_DIR', '.tmp/xueji-jobs'), retentionDays: env.int('XUEJI_JOBS_RETENTION_DAYS', 7) },

@@ -5,6 +5,7 @@ import { ensureDbConstraints } from './server/db-constraints';
 import { backfillRequestTitles } from './server/changes/titles';
 import { registerAccountSecurity, bootstrapAccountSecurity } from './server/account-security';
 import { registerScopeConditions } from './server/scope';
+import { installAccessCache } from './server/access-cache';
 import { syncStaffRoles, registerApprovalActions } from './server/staff-roles';
 import { registerMediaScope } from './server/media-scope';
 import { registerPrivateMedia } from './server/media-urls';
@@ -44,6 +45,7 @@ export default {
     await backfillRequestTitles(strapi); // requests filed before titles existed
     await bootstrapAccountSecurity(strapi);
     await registerScopeConditions(strapi);
+    installAccessCache(strapi); // abilities and staff scopes between requests, emptied by any write to them
     registerMediaScope(strapi);
     registerAccountRoutes(strapi);
     registerChangeRoutes(strapi);

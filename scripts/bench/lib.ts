@@ -23,7 +23,7 @@ export async function bootOnPostgres(students: number, opts: { port?: number } =
   const { startPostgres } = require('../lib/postgres');
   const pg = await startPostgres('xueji_bench');
   Object.assign(process.env, {
-    DATABASE_CLIENT: 'postgres', DATABASE_URL: pg.url, NODE_ENV: 'test', XUEJI_CRON: 'false',
+    DATABASE_CLIENT: 'postgres', DATABASE_URL: pg.url, NODE_ENV: 'test', XUEJI_CRON: 'false', XUEJI_ROSTERS_ON_START: 'false',
     XUEJI_DEMO_SEED: 'true', XUEJI_DEMO_STUDENTS: String(students), STRAPI_LOG_LEVEL: 'warn', STRAPI_TELEMETRY_DISABLED: 'true',
   });
   require('../setup.js');

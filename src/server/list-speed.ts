@@ -10,6 +10,7 @@
  *   with OFFSET, then the rows by id.
  * - analyzeAfterBulk: fresh planner statistics after a bulk job (import, promotion).
  */
+import { accessCache } from './access-cache';
 import type { Core } from '@strapi/strapi';
 import { SCOPED_TYPES } from '../domain/content-model';
 import { approximateTotal, exactCountLimit } from '../domain/list-count';
@@ -55,10 +56,13 @@ async function cappedCount(strapi: Core.Strapi, uid: string, params: any, next: 
   return approximateTotal(estimate, cap);
 }
 
+/** Content Manager configurations between requests (emptied when the core store is written: a layout saved). */
+const layouts = accessCache<any>();
+
 /** The list layout's columns, as `fields` and a populate of the listed relations' main fields. */
 async function leanShape(strapi: Core.Strapi, uid: string, params: any) {
   const cm: any = strapi.plugin('content-manager').service('content-types');
-  const config = await cm.findConfiguration({ uid });
+  const config = await layouts(uid, () => cm.findConfiguration({ uid }));
   const attrs: Record<string, any> = (strapi.getModel(uid as any) as any).attributes;
   const listed: string[] = (config.layouts?.list ?? []).filter((a: string) => attrs[a] && !SKIPPED.has(attrs[a].type));
   const allowed: string[] | undefined = Array.isArray(params.fields) ? params.fields : undefined; // field-level RBAC

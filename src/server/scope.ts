@@ -6,6 +6,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
+import { accessCache } from './access-cache';
 import {
   scopeFilter, isInScope, scopeColumnOf, TO_SIDE_COLUMNS, type UserScope,
   SCOPE_CONDITION, SCOPE_EITHER_SIDE_CONDITION, SCOPE_CONDITION_NAME, SCOPE_EITHER_SIDE_CONDITION_NAME,
@@ -19,9 +20,9 @@ const SECOND_SIDE: Record<string, Record<string, string>> = {
 };
 
 /**
- * The staff-scope of an admin user. Memoised for the length of one request: Strapi evaluates
- * the RBAC condition once per permission (dozens per request), and the scope cannot change
- * mid-request. No cache across requests, so a changed scope applies at once.
+ * The staff-scope of an admin user: kept between requests by the access cache (./access-cache.ts,
+ * emptied by any write to a staff scope) and memoised for the length of one request, where it is
+ * asked for several times (the route guard, the write rules, the RBAC condition).
  */
 export async function scopeOfAdmin(strapi: Core.Strapi, adminUserId: number): Promise<UserScope | null> {
   const ctx: any = strapi.requestContext.get();
@@ -30,12 +31,14 @@ export async function scopeOfAdmin(strapi: Core.Strapi, adminUserId: number): Pr
     : undefined;
   const cached = memo?.get(adminUserId);
   if (cached) return cached;
-  const lookup = strapi.db.query('api::staff-scope.staff-scope')
+  const lookup = scopes(String(adminUserId), () => strapi.db.query('api::staff-scope.staff-scope')
     .findOne({ where: { adminUserId }, select: ['level', 'code'] })
-    .then((row: any) => (row ? { level: row.level, code: row.code } : null));
+    .then((row: any) => (row ? { level: row.level, code: row.code } : null)));
   memo?.set(adminUserId, lookup);
   return lookup;
 }
+
+const scopes = accessCache<UserScope | null>();
 
 export const isSuperAdmin = (user: any) => Array.isArray(user?.roles) && user.roles.some((r: any) => r.code === 'strapi-super-admin');
 
