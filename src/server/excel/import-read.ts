@@ -6,7 +6,7 @@
 import fs from 'fs';
 import path from 'path';
 import { on } from 'events';
-import { spawn } from 'child_process';
+import { spawn, type ChildProcess } from 'child_process';
 import type { Core } from '@strapi/strapi';
 import { DomainError } from '../../domain/errors';
 import { columnsOf, type Column, type TemplateKind } from '../../domain/excel-columns';
@@ -32,6 +32,17 @@ export const cancelled = new Set<number>();
 export interface RunOpts {
   jobId: number; kind: TemplateKind; file: string; caller: Caller; dryRun: boolean; fileName: string;
   progress: { read: number; inTransaction?: boolean }; check: () => Promise<void>;
+  /** The parse worker started with the job (startParseWorker); the first parse takes it. */
+  worker?: ChildProcess | null;
+  /** The merged-cell scan of the upload, run beside the parse: awaited before anything is written. */
+  merged?: Promise<void>;
+}
+
+/** The job's early-started parse worker, once: a second pass starts its own. */
+export function takeWorker(o: RunOpts): ChildProcess | null {
+  const w = o.worker ?? null;
+  o.worker = null;
+  return w;
 }
 
 export interface ImportResult { rowsRead: number; rowsValid: number; rowsWritten: number; errors: CellError[]; headerCount: number }
@@ -59,21 +70,44 @@ const WORKER = path.join(__dirname, 'parse-worker.js');
 const WORKER_FLAGS = ['--max-semi-space-size=32', '--max-old-space-size=384'];
 
 /**
+ * A parse worker started ahead of its job (it waits for the job as its first message): Node and
+ * ExcelJS load, ~0.2 s, while the server checks the upload. Null when running from the TS sources.
+ */
+export function startParseWorker(): ChildProcess | null {
+  if (!fs.existsSync(WORKER)) return null;
+  const child = spawn(process.execPath, [...WORKER_FLAGS, WORKER], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child.on('error', () => undefined); // seen by parseRows, which then starts its own
+  return child;
+}
+
+/** Stops a worker started ahead that no parse took (the upload was refused first). */
+export function stopParseWorker(child: ChildProcess | null | undefined): void {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  if (child.connected) child.disconnect();
+  child.kill();
+}
+
+/**
  * The upload's rows (./parse-rows.ts), read by the parse worker (./parse-worker.ts) — from
  * the compiled build — or in this process (TS sources, e.g. scripts). Same contract either way:
  * `onHeader` before the first row, cell errors through `add`, refusals thrown as DomainError.
+ * `ready`: a worker from startParseWorker, taken if it is still there to take the job.
  */
-export async function* parseRows(kind: TemplateKind, file: string, add: AddError, onHeader: (columns: readonly Column[]) => void, partial = false): AsyncGenerator<ParsedRow> {
+export async function* parseRows(kind: TemplateKind, file: string, add: AddError, onHeader: (columns: readonly Column[]) => void, partial = false, ready?: ChildProcess | null): AsyncGenerator<ParsedRow> {
   if (!fs.existsSync(WORKER)) {
+    stopParseWorker(ready);
     yield* parseRowsInProcess(kind, file, add, onHeader, partial);
     return;
   }
   const job: ParseJob = { kind, file, partial };
-  const child = spawn(process.execPath, [...WORKER_FLAGS, WORKER, JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const warm = ready && ready.connected && ready.exitCode === null;
+  if (ready && !warm) stopParseWorker(ready);
+  const child = warm ? ready! : spawn(process.execPath, [...WORKER_FLAGS, WORKER, JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const messages = on(child, 'message');
   let spawnError: Error | undefined;
   child.on('error', (e) => { spawnError = e; messages.return?.(); }); // no worker: the import fails below
   child.on('disconnect', () => { messages.return?.(); }); // after the channel's last message
+  if (warm) child.send({ job });
   try {
     for await (const [m] of messages as AsyncIterable<[ParseMessage]>) {
       if (m.fail) throw Object.assign(new DomainError(m.fail.code, m.fail.message), { row: m.fail.row, column: m.fail.column }, m.fail.status ? { status: m.fail.status } : {});
@@ -86,8 +120,7 @@ export async function* parseRows(kind: TemplateKind, file: string, add: AddError
     }
     throw new Error(`parse worker ended without an answer (${spawnError?.message ?? `exit ${child.exitCode ?? child.signalCode}`})`);
   } finally {
-    if (child.connected) child.disconnect();
-    if (child.exitCode === null) child.kill();
+    stopParseWorker(child);
   }
 }
 
@@ -97,11 +130,12 @@ export async function readUpload(kind: TemplateKind, o: RunOpts, partial = false
   const rows: ParsedRow[] = [];
   let columns: readonly Column[] = columnsOf(kind);
   const add: AddError = (row, column, code, message) => { errors.push({ row, column, code, message }); };
-  for await (const p of parseRows(kind, o.file, add, (c) => { columns = c; }, partial)) {
+  for await (const p of parseRows(kind, o.file, add, (c) => { columns = c; }, partial, takeWorker(o))) {
     o.progress.read += 1;
     if (o.progress.read % 200 === 0) await o.check();
     rows.push(p);
   }
+  await o.merged;
   if (!rows.length) throw importFail('IMPORT_NO_ROWS', '文件中没有数据行');
   await o.check();
   return { errors, rows, columns, headerCount: columns.length, add };

@@ -28,7 +28,7 @@ import { writeAudit } from '../audit';
 import { BulkWriter, dialectOf, schemaOf, timestampValue, rowBuilder, linkOf, metaOf, type Row } from '../../seed/bulk';
 import { readRows, writeErrorWorkbook, type CellError } from './workbooks';
 import { checkUpload, checkMergedCells } from './upload-check';
-import { parseRows, columnOfField, headerIndex, componentLink, importFail, cancelled, Cancelled, type Caller, type ParsedRow, type RunOpts, type ImportResult } from './import-read';
+import { parseRows, startParseWorker, stopParseWorker, takeWorker, columnOfField, headerIndex, componentLink, importFail, cancelled, Cancelled, type Caller, type ParsedRow, type RunOpts, type ImportResult } from './import-read';
 import { importMatched } from './match-imports';
 import { findClass } from './import-read';
 import { jobFilesDir, activeJobs } from './job-files';
@@ -158,10 +158,15 @@ async function runJob(strapi: Core.Strapi, jobId: number, file: string, caller: 
     }
   };
   let final: Data = {};
+  const worker = startParseWorker(); // Node and ExcelJS load while the upload is checked
   try {
-    await checkMergedCells(file, await checkUpload(file));
-    const opts: RunOpts = { jobId, kind: job.kind, file, caller, dryRun: !!job.dryRun, fileName: job.fileName, progress, check };
+    // The merged-cell scan inflates the sheet beside the parse (zlib works off the main thread);
+    // the import awaits it before it writes anything.
+    const merged = checkMergedCells(file, await checkUpload(file));
+    merged.catch(() => undefined);
+    const opts: RunOpts = { jobId, kind: job.kind, file, caller, dryRun: !!job.dryRun, fileName: job.fileName, progress, check, worker, merged };
     const result = job.kind === 'students' ? await importStudents(strapi, opts) : await importMatched(strapi, opts);
+    await merged; // awaited by each import before it writes; here for any path that did not
     if (cancelled.has(jobId)) throw new Cancelled();
     const errs = result.errors;
     if (errs.length) {
@@ -194,6 +199,7 @@ async function runJob(strapi: Core.Strapi, jobId: number, file: string, caller: 
       };
     }
   } finally {
+    stopParseWorker(worker); // started for a file refused before its parse
     // The upload is gone before the job shows its end state.
     await cleanup(file, jobId);
   }
@@ -349,7 +355,7 @@ async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportRe
 
   /** Every row read and checked; with a writer (one pass), valid batches are inserted as they come. */
   const readAll = async (writer?: StudentWriter) => {
-    for await (const p of parseRows('students', o.file, add, onHeader)) {
+    for await (const p of parseRows('students', o.file, add, onHeader, false, takeWorker(o))) {
       rowsRead += 1;
       o.progress.read = rowsRead;
       if (rowsRead % 200 === 0) await o.check();
@@ -376,6 +382,7 @@ async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportRe
       if (pending.length === BATCH) await flush(writer);
     }
     await flush(writer);
+    await o.merged;
     if (!rowsRead) throw importFail('IMPORT_NO_ROWS', '文件中没有数据行');
     // Class caps: the file's own rows count; every row beyond the last free place is refused.
     for (const { cls, count, rows } of perClass.values()) {
@@ -423,7 +430,7 @@ async function importStudents(strapi: Core.Strapi, o: RunOpts): Promise<ImportRe
   await o.check();
   await strapi.db.query(JOB_UID).update({ where: { id: o.jobId }, data: { rowsRead: out.rowsRead, rowsValid: out.rowsValid } });
   const rows: Iterable<Ready> | AsyncIterable<Ready> = kept ?? (async function* again() {
-    for await (const p of parseRows('students', o.file, add, onHeader)) {
+    for await (const p of parseRows('students', o.file, add, onHeader, false, takeWorker(o))) {
       const { ready } = await prepare(p);
       if (!ready || errors.length) throw importFail('IMPORT_FILE_CHANGED', '导入文件在校验后发生变化，未写入任何数据；请重新上传');
       yield ready;

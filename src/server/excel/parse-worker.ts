@@ -6,7 +6,9 @@
  * and its collections went over Strapi's whole heap. Here it is collected in a small heap, and
  * the parse runs on another core while the server checks and writes the rows before.
  *
- * Protocol: the job (`{ kind, file, partial }`) as the first argument; on the IPC channel one
+ * Protocol: the job (`{ kind, file, partial }`) as the first argument, or (a worker started ahead
+ * of its job, so that Node and ExcelJS load while the server checks the upload) as the first IPC
+ * message `{ job }`; on the IPC channel one
  * message per batch of rows `{ h?: withSchoolCode, r: ParsedRow[], e: [row, column, code, message][] }`,
  * then `{ end: true }`, or `{ fail: { code, message, row, column } }` (a refusal of the file) or
  * `{ crash: text }`. IPC, not stdout: a write to a stdio pipe blocks on Linux until the server
@@ -65,5 +67,11 @@ async function run(job: ParseJob): Promise<void> {
 }
 
 if (require.main === module) {
-  run(JSON.parse(process.argv[2])).then(() => process.exit(0), (e) => { process.stderr.write(`${e?.stack ?? e}\n`); process.exit(1); });
+  const go = (job: ParseJob) => run(job).then(() => process.exit(0), (e) => { process.stderr.write(`${e?.stack ?? e}\n`); process.exit(1); });
+  // Started ahead of its job (src/server/excel/import-read.ts): the job is the first message.
+  if (process.argv[2]) go(JSON.parse(process.argv[2]));
+  else {
+    process.once('message', (m: { job: ParseJob }) => go(m.job));
+    process.on('disconnect', () => process.exit(0));
+  }
 }

@@ -69,6 +69,9 @@ export async function checkUpload(file: string): Promise<ZipEntry | null> {
   }
 }
 
+const END_OF_ROWS = Buffer.from('</sheetData>');
+const MAX_TAIL_CHARS = 8 * 1024 * 1024;
+
 /**
  * Merged cells of the first worksheet (`<mergeCell ref="A2:A3"/>`), read by inflating the sheet
  * entry as a stream (bounded memory; the streaming workbook reader does not report merges).
@@ -83,15 +86,24 @@ export async function checkMergedCells(file: string, entry: ZipEntry | null): Pr
   const start = entry.offset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
   const raw = fs.createReadStream(file, { start, end: start + entry.compressed - 1 });
   const xml = entry.method === 8 ? raw.pipe(zlib.createInflateRaw()) : raw;
+  // Merges follow the cell data (`</sheetData><mergeCells …>`): the rows are searched as bytes
+  // for that end tag (no text decoding of ~100 MB), only what follows it is read as text.
   const found: string[] = [];
-  let tail = '';
-  for await (const chunk of xml) {
-    const text = tail + chunk.toString('utf8');
-    for (const m of text.matchAll(/<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
-      if (Number(m[4]) >= 2 && found.length < 5) found.push(`${m[1]}${m[2]}:${m[3]}${m[4]}`);
-    }
-    tail = text.slice(-200);
-    if (found.length >= 5) { xml.destroy(); raw.destroy(); break; }
+  let tail: Buffer = Buffer.alloc(0);
+  let rest = '';
+  for await (const chunk of xml as AsyncIterable<Buffer>) {
+    if (!rest) {
+      const bytes = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+      const at = bytes.indexOf(END_OF_ROWS);
+      if (at < 0) { tail = bytes.subarray(Math.max(0, bytes.length - END_OF_ROWS.length)); continue; }
+      rest = bytes.toString('utf8', at);
+    } else rest += chunk.toString('utf8');
+    if (rest.length > MAX_TAIL_CHARS) break; // whatever follows the rows is small; stop reading a pathological tail
+  }
+  xml.destroy();
+  raw.destroy();
+  for (const m of rest.matchAll(/<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
+    if (Number(m[4]) >= 2 && found.length < 5) found.push(`${m[1]}${m[2]}:${m[3]}${m[4]}`);
   }
   const unique = [...new Set(found)];
   if (unique.length) {
