@@ -5,8 +5,14 @@
  */
 import * as React from 'react';
 import type { FieldInputProps } from './props';
-import { Combobox, ComboboxOption, Field, SingleSelect, SingleSelectOption } from '@strapi/design-system';
+import { Combobox, ComboboxOption, Field } from '@strapi/design-system';
+import { LazySelect, type LazyOption } from './LazySelect';
 import { codeOptions } from '../../domain/code-lookup';
+
+/** A code table's entries as select options, built once per table. */
+const optionCache = new Map<object, LazyOption[]>();
+const choices = (options: ReadonlyArray<{ code: string; label: string }>) =>
+  optionCache.get(options) ?? optionCache.set(options, options.map((o) => ({ value: o.code, label: o.label }))).get(options)!;
 
 /** Above this many entries, scrolling a plain select is no way to find one. */
 const FILTERABLE_FROM = 60;
@@ -45,13 +51,7 @@ const CodeSelect = React.forwardRef<HTMLDivElement, FieldInputProps>(
             ))}
           </Combobox>
         ) : (
-          <SingleSelect {...common} clearLabel="清除" onChange={(v: string | number) => onChange(name, String(v))}>
-            {options.map((o) => (
-              <SingleSelectOption key={o.code} value={o.code}>
-                {o.label}
-              </SingleSelectOption>
-            ))}
-          </SingleSelect>
+          <LazySelect {...common} clearLabel="清除" options={choices(options)} onChange={(v: string | number) => onChange(name, String(v))} />
         )}
         <Field.Hint />
         <Field.Error />

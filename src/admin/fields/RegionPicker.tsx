@@ -5,16 +5,21 @@
  */
 import * as React from 'react';
 import type { FieldInputProps } from './props';
-import { Box, Field, Flex, SingleSelect, SingleSelectOption } from '@strapi/design-system';
+import { Box, Field, Flex } from '@strapi/design-system';
+import { LazySelect, type LazyOption } from './LazySelect';
 import { listCities, listCounties, listProvinces, regionChain, toRegion12, type Region } from '../../domain/regions';
 
+/** A level's regions as select options, built once per level and parent ('' , 'c34', 'k3401'). */
+const optionCache = new Map<string, LazyOption[]>();
+const choices = (key: string, list: () => Region[]) =>
+  optionCache.get(key) ?? optionCache.set(key, list().map((r) => ({ value: r.code, label: r.name }))).get(key)!;
+
+const NONE: LazyOption[] = [];
 
 // Each level at least wide enough for a full name ('内蒙古自治区'); they wrap in a narrow column.
-const Select = ({ label, value, options, disabled, onChange }: { label: string; value?: string; options: Region[]; disabled?: boolean; onChange: (v?: string) => void }) => (
+const Select = ({ label, value, options, disabled, onChange }: { label: string; value?: string; options: LazyOption[]; disabled?: boolean; onChange: (v?: string) => void }) => (
   <Box flex="1" minWidth="13rem">
-    <SingleSelect clearLabel="清除" aria-label={label} placeholder={label} value={value} disabled={disabled || !options.length} onClear={() => onChange(undefined)} onChange={(v: string | number) => onChange(String(v))}>
-      {options.map((r) => <SingleSelectOption key={r.code} value={r.code}>{r.name}</SingleSelectOption>)}
-    </SingleSelect>
+    <LazySelect clearLabel="清除" aria-label={label} placeholder={label} value={value} disabled={disabled || !options.length} options={options} onClear={() => onChange(undefined)} onChange={(v: string | number) => onChange(String(v))} />
   </Box>
 );
 
@@ -30,9 +35,9 @@ const RegionPicker = React.forwardRef<HTMLDivElement, FieldInputProps>(({ name, 
     <Field.Root name={name} id={name} error={error} hint={hint} required={required} ref={ref}>
       <Field.Label>{label}</Field.Label>
       <Flex gap={2} wrap="wrap" data-region-picker={name}>
-        <Select label="省" value={chosen.province} options={listProvinces()} disabled={disabled} onChange={(v) => set({ province: v })} />
-        <Select label="市" value={chosen.city} options={chosen.province ? listCities(chosen.province) : []} disabled={disabled} onChange={(v) => set({ province: chosen.province, city: v })} />
-        <Select label="县（区）" value={chosen.county} options={chosen.city ? listCounties(chosen.city) : []} disabled={disabled} onChange={(v) => set({ ...chosen, county: v })} />
+        <Select label="省" value={chosen.province} options={choices('', listProvinces)} disabled={disabled} onChange={(v) => set({ province: v })} />
+        <Select label="市" value={chosen.city} options={chosen.province ? choices(`c${chosen.province}`, () => listCities(chosen.province!)) : NONE} disabled={disabled} onChange={(v) => set({ province: chosen.province, city: v })} />
+        <Select label="县（区）" value={chosen.county} options={chosen.city ? choices(`k${chosen.city}`, () => listCounties(chosen.city!)) : NONE} disabled={disabled} onChange={(v) => set({ ...chosen, county: v })} />
       </Flex>
       <Field.Hint />
       <Field.Error />

@@ -5,6 +5,7 @@
  */
 import fs from 'fs';
 import zlib from 'zlib';
+import type { Readable } from 'stream';
 import { DomainError } from '../../domain/errors';
 
 /** Uncompressed bytes an import may expand to, in all (a 100,000-row sheet is ~100 MB). */
@@ -14,7 +15,66 @@ export const MAX_RATIO = 200;
 
 const fail = (code: string, message: string) => new DomainError(code, message);
 
-export interface ZipEntry { name: string; method: number; compressed: number; offset: number }
+export interface ZipEntry { name: string; method: number; compressed: number; uncompressed: number; offset: number; flags: number }
+
+/**
+ * The zip's central directory, read without inflating anything: the entries, or why there are
+ * none to read (`truncated`: no end record; `corrupt`: a directory outside the file).
+ */
+async function centralDirectory(fh: fs.promises.FileHandle, size: number): Promise<ZipEntry[] | 'truncated' | 'corrupt'> {
+  // End of central directory: the last 22 bytes + up to 64 KB of comment.
+  const tailLen = Math.min(size, 22 + 65535);
+  const tail = Buffer.alloc(tailLen);
+  await fh.read(tail, 0, tailLen, size - tailLen);
+  let eocd = -1;
+  for (let i = tailLen - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  if (eocd < 0) return 'truncated';
+  const count = tail.readUInt16LE(eocd + 10);
+  const cdSize = tail.readUInt32LE(eocd + 12);
+  const cdOffset = tail.readUInt32LE(eocd + 16);
+  if (cdOffset + cdSize > size || cdSize > 64 * 1024 * 1024) return 'corrupt';
+  const cd = Buffer.alloc(cdSize);
+  await fh.read(cd, 0, cdSize, cdOffset);
+  const entries: ZipEntry[] = [];
+  let p = 0;
+  for (let n = 0; n < count && p + 46 <= cd.length; n++) {
+    if (cd.readUInt32LE(p) !== 0x02014b50) break;
+    const nameLen = cd.readUInt16LE(p + 28);
+    entries.push({
+      name: cd.toString('utf8', p + 46, p + 46 + nameLen), flags: cd.readUInt16LE(p + 8), method: cd.readUInt16LE(p + 10),
+      compressed: cd.readUInt32LE(p + 20), uncompressed: cd.readUInt32LE(p + 24), offset: cd.readUInt32LE(p + 42),
+    });
+    p += 46 + nameLen + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
+  }
+  return entries;
+}
+
+/** The entries of a zip file, or null when it has no readable central directory. */
+export async function zipEntries(file: string): Promise<ZipEntry[] | null> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const found = await centralDirectory(fh, (await fh.stat()).size);
+    return Array.isArray(found) ? found : null;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** One entry's content, inflated as it is read (stored or deflated entries); null for another method. */
+export async function entryStream(file: string, entry: ZipEntry): Promise<Readable | null> {
+  if (entry.method !== 8 && entry.method !== 0) return null;
+  const fh = await fs.promises.open(file, 'r');
+  const head = Buffer.alloc(30);
+  try { await fh.read(head, 0, 30, entry.offset); } finally { await fh.close(); }
+  if (head.readUInt32LE(0) !== 0x04034b50) return null;
+  const start = entry.offset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
+  const raw = fs.createReadStream(file, { start, end: start + entry.compressed - 1 });
+  if (entry.method === 0) return raw;
+  const inflated = raw.pipe(zlib.createInflateRaw());
+  raw.on('error', (e) => inflated.destroy(e));
+  inflated.on('close', () => raw.destroy());
+  return inflated;
+}
 
 /** Checks the upload; returns the entry of the first worksheet (for the merged-cell scan). */
 export async function checkUpload(file: string): Promise<ZipEntry | null> {
@@ -27,40 +87,20 @@ export async function checkUpload(file: string): Promise<ZipEntry | null> {
       throw fail('IMPORT_ENCRYPTED', '文件已加密（设置了打开密码）或是旧版 .xls 格式：请取消密码并另存为 .xlsx 后再导入');
     }
     if (head.readUInt32LE(0) !== 0x04034b50) throw fail('IMPORT_NOT_XLSX', '文件不是 Excel 工作簿（.xlsx）：请使用下载的模板，另存为 .xlsx 后导入');
-    // End of central directory: the last 22 bytes + up to 64 KB of comment.
-    const tailLen = Math.min(size, 22 + 65535);
-    const tail = Buffer.alloc(tailLen);
-    await fh.read(tail, 0, tailLen, size - tailLen);
-    let eocd = -1;
-    for (let i = tailLen - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
-    if (eocd < 0) throw fail('IMPORT_NOT_XLSX', '文件不是完整的 Excel 工作簿（.xlsx），可能已损坏或未上传完整');
-    const entries = tail.readUInt16LE(eocd + 10);
-    const cdSize = tail.readUInt32LE(eocd + 12);
-    const cdOffset = tail.readUInt32LE(eocd + 16);
-    if (cdOffset + cdSize > size || cdSize > 64 * 1024 * 1024) throw fail('IMPORT_NOT_XLSX', '文件不是完整的 Excel 工作簿（.xlsx），可能已损坏');
-    const cd = Buffer.alloc(cdSize);
-    await fh.read(cd, 0, cdSize, cdOffset);
+    const entries = await centralDirectory(fh, size);
+    if (entries === 'truncated') throw fail('IMPORT_NOT_XLSX', '文件不是完整的 Excel 工作簿（.xlsx），可能已损坏或未上传完整');
+    if (entries === 'corrupt') throw fail('IMPORT_NOT_XLSX', '文件不是完整的 Excel 工作簿（.xlsx），可能已损坏');
     let total = 0;
     let hasWorkbook = false;
     let sheet: ZipEntry | null = null;
-    let p = 0;
-    for (let n = 0; n < entries && p + 46 <= cd.length; n++) {
-      if (cd.readUInt32LE(p) !== 0x02014b50) break;
-      const flags = cd.readUInt16LE(p + 8);
-      const compressed = cd.readUInt32LE(p + 20);
-      const uncompressed = cd.readUInt32LE(p + 24);
-      const nameLen = cd.readUInt16LE(p + 28);
-      const extraLen = cd.readUInt16LE(p + 30);
-      const commentLen = cd.readUInt16LE(p + 32);
-      const name = cd.toString('utf8', p + 46, p + 46 + nameLen);
-      if (name === 'xl/workbook.xml') hasWorkbook = true;
-      if (name === 'xl/worksheets/sheet1.xml') sheet = { name, method: cd.readUInt16LE(p + 10), compressed, offset: cd.readUInt32LE(p + 42) };
-      if (flags & 1) throw fail('IMPORT_ENCRYPTED', '文件已加密：请取消密码后另存为 .xlsx 再导入');
-      total += uncompressed;
-      if (uncompressed === 0xffffffff || total > MAX_UNCOMPRESSED || (uncompressed > 10 * 1024 * 1024 && uncompressed / Math.max(1, compressed) > MAX_RATIO)) {
+    for (const e of entries) {
+      if (e.name === 'xl/workbook.xml') hasWorkbook = true;
+      if (e.name === 'xl/worksheets/sheet1.xml') sheet = e;
+      if (e.flags & 1) throw fail('IMPORT_ENCRYPTED', '文件已加密：请取消密码后另存为 .xlsx 再导入');
+      total += e.uncompressed;
+      if (e.uncompressed === 0xffffffff || total > MAX_UNCOMPRESSED || (e.uncompressed > 10 * 1024 * 1024 && e.uncompressed / Math.max(1, e.compressed) > MAX_RATIO)) {
         throw fail('IMPORT_ZIP_BOMB', '文件解压后过大或压缩比异常（疑似压缩炸弹），已拒绝；请上传正常的 Excel 工作簿');
       }
-      p += 46 + nameLen + extraLen + commentLen;
     }
     if (!hasWorkbook) throw fail('IMPORT_NOT_XLSX', '压缩包中没有 Excel 工作簿：请上传 .xlsx 文件');
     return sheet;
@@ -78,14 +118,8 @@ const MAX_TAIL_CHARS = 8 * 1024 * 1024;
  * A merge below the header row hides values (only its first cell has one): refused.
  */
 export async function checkMergedCells(file: string, entry: ZipEntry | null): Promise<void> {
-  if (!entry || (entry.method !== 8 && entry.method !== 0)) return;
-  const fh = await fs.promises.open(file, 'r');
-  const head = Buffer.alloc(30);
-  try { await fh.read(head, 0, 30, entry.offset); } finally { await fh.close(); }
-  if (head.readUInt32LE(0) !== 0x04034b50) return;
-  const start = entry.offset + 30 + head.readUInt16LE(26) + head.readUInt16LE(28);
-  const raw = fs.createReadStream(file, { start, end: start + entry.compressed - 1 });
-  const xml = entry.method === 8 ? raw.pipe(zlib.createInflateRaw()) : raw;
+  const xml = entry ? await entryStream(file, entry) : null;
+  if (!xml) return;
   // Merges follow the cell data (`</sheetData><mergeCells …>`): the rows are searched as bytes
   // for that end tag (no text decoding of ~100 MB), only what follows it is read as text.
   const found: string[] = [];
@@ -101,7 +135,6 @@ export async function checkMergedCells(file: string, entry: ZipEntry | null): Pr
     if (rest.length > MAX_TAIL_CHARS) break; // whatever follows the rows is small; stop reading a pathological tail
   }
   xml.destroy();
-  raw.destroy();
   for (const m of rest.matchAll(/<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
     if (Number(m[4]) >= 2 && found.length < 5) found.push(`${m[1]}${m[2]}:${m[3]}${m[4]}`);
   }

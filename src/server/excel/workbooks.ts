@@ -12,6 +12,7 @@ import {
   type Column, type TemplateKind,
 } from '../../domain/excel-columns';
 import { codeOptions } from '../../domain/code-lookup';
+import { zipEntries, entryStream, type ZipEntry } from './upload-check';
 
 /**
  * ExcelJS 4.4's streaming reader decodes each zip chunk on its own (utils/parse-sax.js), so a
@@ -185,16 +186,54 @@ function plain(v: any): any {
   return v;
 }
 
+const READER_OPTIONS = { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' } as const;
+const SHEET = /^xl\/worksheets\/sheet(\d+)\.xml$/;
+
 /** Rows of the first worksheet, streaming: { number, values } with values[0] = column 1. */
 export async function* readRows(file: string): AsyncGenerator<{ number: number; values: any[] }> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(fs.createReadStream(file), {
-    sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit',
-  } as any);
-  for await (const sheet of reader as any) {
-    for await (const row of sheet as any) {
-      const vals: any[] = Array.isArray(row.values) ? row.values.slice(1) : [];
-      yield { number: row.number, values: vals };
-    }
-    break; // the first worksheet only
+  const sheet = (await directSheet(file)) ?? (await sheetInZipOrder(file));
+  if (!sheet) return;
+  for await (const row of sheet as any) {
+    const vals: any[] = Array.isArray(row.values) ? row.values.slice(1) : [];
+    yield { number: row.number, values: vals };
   }
+}
+
+/** ExcelJS's streaming reader over the zip in file order: its first worksheet. */
+async function sheetInZipOrder(file: string): Promise<AsyncIterable<any> | null> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(fs.createReadStream(file), READER_OPTIONS as any);
+  for await (const sheet of reader as any) return sheet;
+  return null;
+}
+
+/**
+ * The first worksheet read straight from the zip by its central directory: first the parts its
+ * rows need (relations, workbook, shared strings, styles), then the sheet, inflated as it is
+ * parsed. ExcelJS's reader takes the zip in file order, and writers (Excel, WPS, ExcelJS) put
+ * the shared strings after the sheets, so it inflates the whole sheet into a temp file before the
+ * first row can be parsed (27 MB for 10,000 rows). Null when a part is missing or stored in a way
+ * this does not read: the caller falls back to ExcelJS's own order.
+ */
+async function directSheet(file: string): Promise<AsyncIterable<any> | null> {
+  const entries = await zipEntries(file).catch(() => null);
+  if (!entries) return null;
+  const part = (name: string) => entries.find((e) => e.name === name);
+  const sheet = entries.find((e) => SHEET.test(e.name));
+  const rels = part('xl/_rels/workbook.xml.rels');
+  const book = part('xl/workbook.xml');
+  const styles = part('xl/styles.xml');
+  if (!sheet || !rels || !book || !styles) return null;
+  const open = async (e: ZipEntry | undefined) => (e ? entryStream(file, e) : null);
+  const streams = { rels: await open(rels), book: await open(book), styles: await open(styles), strings: await open(part('xl/sharedStrings.xml')), sheet: await open(sheet) };
+  if (!streams.rels || !streams.book || !streams.styles || !streams.sheet || (part('xl/sharedStrings.xml') && !streams.strings)) {
+    for (const x of Object.values(streams)) x?.destroy();
+    return null;
+  }
+  const reader: any = new ExcelJS.stream.xlsx.WorkbookReader(file, READER_OPTIONS as any);
+  await reader._parseRels(streams.rels);
+  await reader._parseWorkbook(streams.book);
+  if (streams.strings) for await (const _ of reader._parseSharedStrings(streams.strings)) { /* cached on the reader */ }
+  await reader._parseStyles(streams.styles);
+  for (const { value } of reader._parseWorksheet(streams.sheet, SHEET.exec(sheet.name)![1])) return value;
+  return null;
 }
