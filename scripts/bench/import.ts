@@ -29,7 +29,7 @@ import request from 'supertest';
 import { arg, root } from './lib';
 import { makeIdNumber } from '../../src/domain/id-card';
 import { NATIONAL_COLUMNS } from '../../src/domain/excel-columns';
-import '../../src/server/excel/workbooks'; // its UTF-8 fix of ExcelJS's reader applies to the bare parse too
+import '../../src/server/excel/read-rows'; // its UTF-8 fix of ExcelJS's reader applies to the bare parse too
 import { Session } from 'inspector';
 
 /** `--profile 1`: a CPU profile of the first import (.tmp/bench-import/import-<n>.cpuprofile, Chrome DevTools). */

@@ -5,7 +5,7 @@
  */
 import { DomainError } from '../../domain/errors';
 import { columnsOf, checkHeaders, parseCell, type Column, type TemplateKind } from '../../domain/excel-columns';
-import { readRows } from './workbooks';
+import { readRows } from './read-rows';
 
 type Data = Record<string, any>;
 
