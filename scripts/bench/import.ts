@@ -143,17 +143,18 @@ async function uploadFromAnotherProcess(port: number, token: string, file: strin
       const form = new FormData();
       form.append('kind', 'students');
       form.append('file', await fs.openAsBlob(process.argv[1]), 'students.xlsx');
+      const sentAt = Date.now();
       const r = await fetch('http://127.0.0.1:${port}/xueji/imports', { method: 'POST', headers: { authorization: 'Bearer ' + process.argv[2] }, body: form });
-      process.stdout.write(JSON.stringify({ status: r.status, body: await r.json() }));
+      process.stdout.write(JSON.stringify({ sentAt, status: r.status, body: await r.json() }));
     })().catch((e) => { process.stderr.write(String(e)); process.exit(1); });`;
   const child = spawn(process.execPath, ['-e', script, file, token], { stdio: ['ignore', 'pipe', 'inherit'] });
   notWorkers.add(String(child.pid));
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   await new Promise((resolve) => child.on('close', resolve));
-  const { status, body } = JSON.parse(out);
+  const { sentAt, status, body } = JSON.parse(out);
   if (status !== 202) throw new Error(`upload: ${status} ${JSON.stringify(body)}`);
-  return body;
+  return { ...body, sentAt: sentAt as number };
 }
 const notWorkers = new Set<string>();
 
@@ -222,18 +223,20 @@ async function phaseImport(name: string) {
       workerPeak = Math.max(workerPeak, workers);
       sumPeak = Math.max(sumPeak, rss + workers);
     }, 20);
-    const t0 = Date.now();
+    let sentAt = Date.now();
     const cpu0 = process.cpuUsage();
     const job: any = await profiled(path.join(dir, `import-${name}.cpuprofile`), async () => {
       const res = await uploadFromAnotherProcess(port, token, fileOf(name));
+      sentAt = res.sentAt;
       for (;;) {
         const j = (await http.get(`/xueji/imports/${res.data.id}`).set('Authorization', `Bearer ${token}`)).body.data;
         if (['done', 'failed', 'cancelled'].includes(j.state)) return j;
         await new Promise((r) => setTimeout(r, 500));
       }
     });
-    // Upload sent → the job's finishedAt (this process's clock): polling adds no wait to the figure.
-    const seconds = (new Date(job.finishedAt).getTime() - t0) / 1000;
+    // The upload sent (the uploading process's clock: the same machine's) → the job's finishedAt:
+    // neither that process's start nor the polling adds to the figure.
+    const seconds = (new Date(job.finishedAt).getTime() - sentAt) / 1000;
     clearInterval(sampler);
     const cpu = process.cpuUsage(cpu0);
     const serverCpu = (cpu.user + cpu.system) / 1e6;

@@ -26,15 +26,6 @@ function collector(): (() => void) | null {
 
 const used = () => v8.getHeapStatistics().used_heap_size;
 
-/**
- * A full collection now, if the collector is reachable. Called as an import starts: the server
- * then waits ~0.5 s for the parse worker's first rows anyway, and the import's growth starts
- * from what is live rather than from whatever garbage the server had gathered.
- */
-export function collectNow(): void {
-  collector()?.();
-}
-
 /** Returns the check to call between batches; it collects when the heap grew past the bound. */
 export function heapGuard(growthBytes = 120 * 1024 * 1024): () => void {
   let base = used();

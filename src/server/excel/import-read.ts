@@ -34,8 +34,6 @@ export interface RunOpts {
   progress: { read: number; inTransaction?: boolean }; check: () => Promise<void>;
   /** The parse worker started with the job (startParseWorker); the first parse takes it. */
   worker?: ChildProcess | null;
-  /** The merged-cell scan of the upload, run beside the parse: awaited before anything is written. */
-  merged?: Promise<void>;
 }
 
 /** The job's early-started parse worker, once: a second pass starts its own. */
@@ -135,7 +133,6 @@ export async function readUpload(kind: TemplateKind, o: RunOpts, partial = false
     if (o.progress.read % 200 === 0) await o.check();
     rows.push(p);
   }
-  await o.merged;
   if (!rows.length) throw importFail('IMPORT_NO_ROWS', '文件中没有数据行');
   await o.check();
   return { errors, rows, columns, headerCount: columns.length, add };

@@ -6,6 +6,7 @@
 import { DomainError } from '../../domain/errors';
 import { columnsOf, checkHeaders, parseCell, type Column, type TemplateKind } from '../../domain/excel-columns';
 import { readRows } from './read-rows';
+import { mergedCellsRefusal } from './upload-check';
 
 type Data = Record<string, any>;
 
@@ -43,7 +44,8 @@ export type AddError = (row: number, column: number, code: string, message: stri
 export async function* parseRowsInProcess(kind: TemplateKind, file: string, add: AddError, onHeader: (columns: readonly Column[]) => void, partial = false): AsyncGenerator<ParsedRow> {
   let columns: readonly Column[] = columnsOf(kind);
   let headerSeen = false;
-  for await (const { number, values } of readRows(file)) {
+  let merges: string[] = [];
+  for await (const { number, values } of readRows(file, (found) => { merges = found; })) {
     if (!headerSeen) {
       headerSeen = true;
       const headers = values.map((v) => (v === null || v === undefined ? '' : String(typeof v === 'object' && v.richText ? v.richText.map((r: any) => r.text).join('') : v)));
@@ -84,4 +86,5 @@ export async function* parseRowsInProcess(kind: TemplateKind, file: string, add:
     yield p;
   }
   if (!headerSeen) throw importFail('IMPORT_EMPTY', '文件中没有工作表或表头，请使用下载的模板');
+  if (merges.length) throw mergedCellsRefusal(merges); // found at the end of the sheet: nothing is written before
 }

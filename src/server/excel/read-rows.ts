@@ -4,7 +4,7 @@
  */
 import fs from 'fs';
 import { StringDecoder } from 'string_decoder';
-import { zipEntries, entryStream, type ZipEntry } from './upload-check';
+import { zipEntries, entryStream, MergeScanner, type ZipEntry } from './upload-check';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const WorkbookReader: any = require('exceljs/lib/stream/xlsx/workbook-reader');
@@ -24,16 +24,28 @@ async function* utf8(chunks: AsyncIterable<any>): AsyncGenerator<string> {
   const rest = decoder.end();
   if (rest) yield rest;
 }
+/** The sheet's text passed on unchanged, its merged cells noted on the way. */
+async function* scanned(text: AsyncIterable<string>, merges: MergeScanner): AsyncGenerator<string> {
+  for await (const chunk of text) {
+    merges.push(chunk);
+    yield chunk;
+  }
+}
+const MERGES = Symbol('merges');
 const readerProto: any = WorkbookReader.prototype;
 if (!readerProto.__xuejiUtf8) {
   const parseWorksheet = readerProto._parseWorksheet;
   const parseSharedStrings = readerProto._parseSharedStrings;
-  readerProto._parseWorksheet = function (iterable: AsyncIterable<any>, sheetNo: number) {
+  readerProto._parseWorksheet = function* (iterable: AsyncIterable<any>, sheetNo: number) {
     // ExcelJS reads `this.model.sheets` for the sheet's name; when a worksheet is reached before
     // workbook.xml was parsed, model is unset and it throws (seen intermittently in CI). We read
     // the first worksheet whatever its name, so an empty model is enough.
     this.model ??= { sheets: [] };
-    return parseWorksheet.call(this, utf8(iterable), sheetNo);
+    const merges = new MergeScanner();
+    for (const event of parseWorksheet.call(this, scanned(utf8(iterable), merges), sheetNo)) {
+      if (event?.value) event.value[MERGES] = merges;
+      yield event;
+    }
   };
   readerProto._parseSharedStrings = function (entry: any) { entry.setEncoding?.('utf8'); return parseSharedStrings.call(this, entry); };
   readerProto.__xuejiUtf8 = true;
@@ -42,14 +54,18 @@ if (!readerProto.__xuejiUtf8) {
 const READER_OPTIONS = { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' } as const;
 const SHEET = /^xl\/worksheets\/sheet(\d+)\.xml$/;
 
-/** Rows of the first worksheet, streaming: { number, values } with values[0] = column 1. */
-export async function* readRows(file: string): AsyncGenerator<{ number: number; values: any[] }> {
+/**
+ * Rows of the first worksheet, streaming: { number, values } with values[0] = column 1. After the
+ * last row, `onEnd` gets the merged cells below the header row found in the sheet.
+ */
+export async function* readRows(file: string, onEnd?: (merges: string[]) => void): AsyncGenerator<{ number: number; values: any[] }> {
   const sheet = (await directSheet(file)) ?? (await sheetInZipOrder(file));
   if (!sheet) return;
   for await (const row of sheet as any) {
     const vals: any[] = Array.isArray(row.values) ? row.values.slice(1) : [];
     yield { number: row.number, values: vals };
   }
+  onEnd?.((sheet as any)[MERGES]?.refs() ?? []);
 }
 
 /** ExcelJS's streaming reader over the zip in file order: its first worksheet. */

@@ -76,8 +76,8 @@ export async function entryStream(file: string, entry: ZipEntry): Promise<Readab
   return inflated;
 }
 
-/** Checks the upload; returns the entry of the first worksheet (for the merged-cell scan). */
-export async function checkUpload(file: string): Promise<ZipEntry | null> {
+/** Checks the upload before the parse (no inflating). */
+export async function checkUpload(file: string): Promise<void> {
   const fh = await fs.promises.open(file, 'r');
   try {
     const { size } = await fh.stat();
@@ -92,10 +92,8 @@ export async function checkUpload(file: string): Promise<ZipEntry | null> {
     if (entries === 'corrupt') throw fail('IMPORT_NOT_XLSX', '文件不是完整的 Excel 工作簿（.xlsx），可能已损坏');
     let total = 0;
     let hasWorkbook = false;
-    let sheet: ZipEntry | null = null;
     for (const e of entries) {
       if (e.name === 'xl/workbook.xml') hasWorkbook = true;
-      if (e.name === 'xl/worksheets/sheet1.xml') sheet = e;
       if (e.flags & 1) throw fail('IMPORT_ENCRYPTED', '文件已加密：请取消密码后另存为 .xlsx 再导入');
       total += e.uncompressed;
       if (e.uncompressed === 0xffffffff || total > MAX_UNCOMPRESSED || (e.uncompressed > 10 * 1024 * 1024 && e.uncompressed / Math.max(1, e.compressed) > MAX_RATIO)) {
@@ -103,43 +101,46 @@ export async function checkUpload(file: string): Promise<ZipEntry | null> {
       }
     }
     if (!hasWorkbook) throw fail('IMPORT_NOT_XLSX', '压缩包中没有 Excel 工作簿：请上传 .xlsx 文件');
-    return sheet;
   } finally {
     await fh.close();
   }
 }
 
-const END_OF_ROWS = Buffer.from('</sheetData>');
+const END_OF_ROWS = '</sheetData>';
+/** Whatever follows the rows is small (merges, page setup); a pathological tail is cut here. */
 const MAX_TAIL_CHARS = 8 * 1024 * 1024;
 
 /**
- * Merged cells of the first worksheet (`<mergeCell ref="A2:A3"/>`), read by inflating the sheet
- * entry as a stream (bounded memory; the streaming workbook reader does not report merges).
- * A merge below the header row hides values (only its first cell has one): refused.
+ * Merged cells of a worksheet (`<mergeCell ref="A2:A3"/>`), found in its XML text as the reader
+ * goes through it (src/server/excel/read-rows.ts; the streaming reader does not report merges).
+ * Merges follow the cell data (`</sheetData><mergeCells …>`): the rows are only searched for that
+ * end tag, and what follows it is kept.
  */
-export async function checkMergedCells(file: string, entry: ZipEntry | null): Promise<void> {
-  const xml = entry ? await entryStream(file, entry) : null;
-  if (!xml) return;
-  // Merges follow the cell data (`</sheetData><mergeCells …>`): the rows are searched as bytes
-  // for that end tag (no text decoding of ~100 MB), only what follows it is read as text.
-  const found: string[] = [];
-  let tail: Buffer = Buffer.alloc(0);
-  let rest = '';
-  for await (const chunk of xml as AsyncIterable<Buffer>) {
-    if (!rest) {
-      const bytes = tail.length ? Buffer.concat([tail, chunk]) : chunk;
-      const at = bytes.indexOf(END_OF_ROWS);
-      if (at < 0) { tail = bytes.subarray(Math.max(0, bytes.length - END_OF_ROWS.length)); continue; }
-      rest = bytes.toString('utf8', at);
-    } else rest += chunk.toString('utf8');
-    if (rest.length > MAX_TAIL_CHARS) break; // whatever follows the rows is small; stop reading a pathological tail
+export class MergeScanner {
+  private tail = '';
+  private rest: string | null = null;
+
+  push(text: string): void {
+    if (this.rest !== null) {
+      if (this.rest.length < MAX_TAIL_CHARS) this.rest += text;
+      return;
+    }
+    const s = this.tail + text;
+    const at = s.indexOf(END_OF_ROWS);
+    if (at < 0) this.tail = s.slice(-END_OF_ROWS.length);
+    else this.rest = s.slice(at);
   }
-  xml.destroy();
-  for (const m of rest.matchAll(/<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
-    if (Number(m[4]) >= 2 && found.length < 5) found.push(`${m[1]}${m[2]}:${m[3]}${m[4]}`);
-  }
-  const unique = [...new Set(found)];
-  if (unique.length) {
-    throw fail('CELL_MERGED', `文件中有合并单元格（${unique.join('、')}）：合并后只有第一个单元格有内容，请取消合并并在每个单元格中填写后再导入`);
+
+  /** Merges reaching below the header row, as `A2:A3` (at most five). */
+  refs(): string[] {
+    const found = new Set<string>();
+    for (const m of (this.rest ?? '').matchAll(/<mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"/g)) {
+      if (Number(m[4]) >= 2 && found.size < 5) found.add(`${m[1]}${m[2]}:${m[3]}${m[4]}`);
+    }
+    return [...found];
   }
 }
+
+/** A merge below the header row hides values (only its first cell has one): the file is refused. */
+export const mergedCellsRefusal = (refs: string[]) =>
+  fail('CELL_MERGED', `文件中有合并单元格（${refs.join('、')}）：合并后只有第一个单元格有内容，请取消合并并在每个单元格中填写后再导入`);
