@@ -5,7 +5,9 @@
  *   - login → student list visible: from clicking 登录, through the menu (内容管理, then 学生),
  *     to the first row of the student list — in-app navigation, as a user gets there;
  *   - list → edit form visible: from clicking a row to the edit form's 姓名 field (and, reported
- *     beside it, to the whole form: the region pickers, our custom fields, rendered too).
+ *     beside it, to the whole form: the region pickers, our custom fields, rendered too) — the
+ *     first edit of the session (the edit view's code still to load); and "next edit": back to
+ *     the list and the second row, as every edit after the first.
  * Demo province on SQLite (default 20,000 students). Each round is a fresh browser context
  * (cold cache, what a user has after signing in anew); rounds stay under the login rate limit.
  * Goals on this machine (the floor it is measured against): ≤ 2 s and ≤ 1.5 s.
@@ -117,7 +119,7 @@ async function instrument(browser: Browser, context: BrowserContext, page: Page)
 }
 
 /** One round: a fresh context signs in, goes to the student list and opens the first student. */
-async function round(browser: Browser, base: string, email: string): Promise<{ list: Phase; edit: Phase }> {
+async function round(browser: Browser, base: string, email: string): Promise<{ list: Phase; edit: Phase; again: Phase }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
   try {
     const page = await context.newPage();
@@ -142,14 +144,22 @@ async function round(browser: Browser, base: string, email: string): Promise<{ l
       await page.waitForSelector('[data-region-picker="birthPlace"]', { state: 'visible', timeout: 60_000 });
       return named;
     });
-    return { list, edit };
+    // The next student, as a registrar goes on: back to the list, open the second row (the edit
+    // view's code is loaded by now; this is the figure of every edit after the first).
+    await page.goBack();
+    await page.waitForSelector('tbody tr:nth-child(2)', { timeout: 60_000 });
+    const again = await measure(async () => {
+      await page.click('tbody tr:nth-child(2) td:nth-child(3)');
+      await page.waitForSelector('input[name="name"]', { state: 'visible', timeout: 60_000 });
+    });
+    return { list, edit, again };
   } finally {
     await context.close();
   }
 }
 
 const med = (xs: Phase[], k: keyof Phase) => pct(xs.map((x) => x[k] as number), 50);
-function report(label: string, list: Phase[], edit: Phase[]): string[] {
+function report(label: string, list: Phase[], edit: Phase[], again: Phase[]): string[] {
   const fmt = (xs: Phase[], goal: number) => {
     const w = xs.map((x) => x.wall);
     return `median ${pct(w, 50)} ms, max ${Math.max(...w)} ms (goal ≤ ${goal} ms: ${pct(w, 50) <= goal ? 'met' : 'NOT met'}) [${w.join(', ')}]` +
@@ -157,7 +167,7 @@ function report(label: string, list: Phase[], edit: Phase[]): string[] {
       `${''.padEnd(37)}main-thread CPU ${med(xs, 'cpu')} ms [${xs.map((x) => x.cpu).join(', ')}]; busy ${med(xs, 'task')} ms (JS ${med(xs, 'script')} ms); ` +
       `${med(xs, 'requests')} requests (${med(xs, 'api')} API), ${med(xs, 'kb')} kB; API calls summed ${med(xs, 'apiMs')} ms`;
   };
-  const rows = [`${label.padEnd(20)} login → list: ${fmt(list, GOAL.list)}`, `${''.padEnd(20)} list → edit:  ${fmt(edit, GOAL.edit)}`];
+  const rows = [`${label.padEnd(20)} login → list: ${fmt(list, GOAL.list)}`, `${''.padEnd(20)} list → edit:  ${fmt(edit, GOAL.edit)}`, `${''.padEnd(20)} next edit:    ${fmt(again, GOAL.edit)}`];
   if (VERBOSE) {
     for (const [name, xs] of [['login → list', list], ['list → edit', edit]] as const) {
       rows.push(`${''.padEnd(20)} API calls of the last round's ${name}:\n${xs[xs.length - 1].calls.map((c) => `${''.padEnd(24)}${c}`).join('\n')}`);
@@ -179,16 +189,17 @@ function report(label: string, list: Phase[], edit: Phase[]): string[] {
   const builds = AGAINST ? (['dist/build', 'against'] as const) : (['dist/build'] as const);
   try {
     for (const email of ROLES) {
-      const got = new Map(builds.map((b) => [b, { list: [] as Phase[], edit: [] as Phase[] }]));
+      const got = new Map(builds.map((b) => [b, { list: [] as Phase[], edit: [] as Phase[], again: [] as Phase[] }]));
       for (let r = 0; r < ROUNDS; r++) {
         for (const b of r % 2 ? [...builds].reverse() : builds) { // alternate which build goes first
           serve(b);
-          const { list, edit } = await round(browser, base, email);
+          const { list, edit, again } = await round(browser, base, email);
           got.get(b)!.list.push(list);
           got.get(b)!.edit.push(edit);
+          got.get(b)!.again.push(again);
         }
       }
-      for (const b of builds) rows.push(...report(AGAINST ? `${email} [${b === 'against' ? AGAINST : b}]` : email, got.get(b)!.list, got.get(b)!.edit));
+      for (const b of builds) rows.push(...report(AGAINST ? `${email} [${b === 'against' ? AGAINST : b}]` : email, got.get(b)!.list, got.get(b)!.edit, got.get(b)!.again));
     }
   } finally {
     serve('dist/build');
