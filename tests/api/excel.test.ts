@@ -507,6 +507,29 @@ describe('robustness', () => {
     }
   });
 
+  it('the parse worker started with a job ends with it: a refused upload, a refused file, a written one', async () => {
+    // Child processes of this process (Strapi runs here) running the parse worker.
+    const workers = () => {
+      const out: string[] = [];
+      for (const task of fs.readdirSync(`/proc/${process.pid}/task`)) {
+        for (const pid of fs.readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
+          try { if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('parse-worker')) out.push(pid); } catch { /* ended */ }
+        }
+      }
+      return out;
+    };
+    const settle = async () => { for (let i = 0; i < 40 && workers().length; i++) await new Promise((r) => setTimeout(r, 50)); return workers(); };
+    const notXlsx = await importAs(SCHOOL_USER, Buffer.from('姓名,性别\n张三,1\n'));
+    expect(notXlsx.errors[0].code).toBe('IMPORT_NOT_XLSX'); // refused before any parse: the worker started for it is stopped
+    expect(await settle()).toEqual([]);
+    const merged = await importAs(SCHOOL_USER, await workbook([row(), row()], { raw: (ws) => ws.mergeCells('B2:B3') }), { kind: 'students', dryRun: 'true' });
+    expect(merged.errors.map((e: any) => e.code)).toEqual(['CELL_MERGED']); // found by the worker at the sheet's end
+    expect(await settle()).toEqual([]);
+    const ok = await importAs(SCHOOL_USER, await workbook([row()]), { kind: 'students', dryRun: 'true' });
+    expect(ok.state).toBe('done');
+    expect(await settle()).toEqual([]);
+  });
+
   it('formulas are refused per cell; rich text and Excel dates are read as values', async () => {
     const r2 = row({ 姓名: '富文本' });
     const b = String(r2['出生日期']);
