@@ -40,8 +40,10 @@ export type AddError = (row: number, column: number, code: string, message: stri
  * columns, with 学校标识码 when the file has it), then every non-blank row read cell by cell,
  * yielded one at a time — the caller decides what to keep. `partial` (batch update): an empty
  * cell means "unchanged" — only 姓名 and 身份证件号 are required and no default is filled in.
+ * `kept: false` (the parse worker, which serializes each row away at once): values are not
+ * copied out of the reader's text.
  */
-export async function* parseRowsInProcess(kind: TemplateKind, file: string, add: AddError, onHeader: (columns: readonly Column[]) => void, partial = false): AsyncGenerator<ParsedRow> {
+export async function* parseRowsInProcess(kind: TemplateKind, file: string, add: AddError, onHeader: (columns: readonly Column[]) => void, partial = false, kept = true): AsyncGenerator<ParsedRow> {
   let columns: readonly Column[] = columnsOf(kind);
   let headerSeen = false;
   let merges: string[] = [];
@@ -73,7 +75,7 @@ export async function* parseRowsInProcess(kind: TemplateKind, file: string, add:
       const parsed = parseCell(field, values[i], col.header);
       if ('problem' in parsed) { add(number, i + 1, parsed.problem.code, parsed.problem.message); p.ok = false; continue; }
       if (parsed.value === undefined) continue;
-      parsed.value = own(parsed.value);
+      if (kept) parsed.value = own(parsed.value);
       if (col.group === 'student') {
         if (col.key === 'schoolClass') p.classText = String(parsed.value);
         else p.student[col.key] = parsed.value;

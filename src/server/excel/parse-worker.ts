@@ -51,7 +51,7 @@ async function run(job: ParseJob): Promise<void> {
   };
   try {
     const parsed = parseRowsInProcess(job.kind, job.file, (row, column, code, message) => { errors.push([row, column, code, message]); },
-      (columns) => { header = columns.some((c) => c.header === SCHOOL_CODE_HEADER); }, job.partial);
+      (columns) => { header = columns.some((c) => c.header === SCHOOL_CODE_HEADER); }, job.partial, false);
     for await (const p of parsed) {
       rows.push(p);
       if (rows.length === ROWS_PER_MESSAGE) await flush();
