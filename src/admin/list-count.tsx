@@ -9,15 +9,14 @@ import { useLocation } from 'react-router-dom';
 import { parse } from 'qs';
 import { Badge, Tooltip } from '@strapi/design-system';
 import type { StrapiApp } from '@strapi/strapi/admin';
-import { countLabel } from '../domain/list-count';
+import { countLabel, listModelOf } from '../domain/list-count';
 
-const modelAt = (path: string) => /\/content-manager\/collection-types\/([^/?]+)\/?$/.exec(path)?.[1];
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** The pagination of the list on screen: the latest answer for this type, filters and search. */
 function useListPagination(): { total: number; approximate?: boolean } | undefined {
   const { pathname, search } = useLocation();
-  const model = modelAt(pathname);
+  const model = listModelOf(pathname);
   const query: any = parse(search.replace(/^\?/, ''));
   return useSelector((state: any): { total: number; approximate?: boolean } | undefined => {
     let best: any;

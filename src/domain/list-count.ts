@@ -4,6 +4,15 @@
  * never scans a million rows to print its total.
  */
 
+/**
+ * The content type of a Content Manager list, from its path: the API route the server shapes
+ * (`/content-manager/collection-types/<uid>`) and the panel page that shows it
+ * (`/admin/content-manager/collection-types/<uid>`). An edit view (`…/<uid>/<documentId>`) is no list.
+ */
+export function listModelOf(path: string): string | undefined {
+  return /\/content-manager\/collection-types\/([^/?]+)\/?$/.exec(path)?.[1];
+}
+
 /** Exact counts up to this many rows by default (a school, a class, a county of a few schools). */
 export const DEFAULT_EXACT_COUNT_LIMIT = 10000;
 

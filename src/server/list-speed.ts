@@ -13,11 +13,10 @@
 import { accessCache } from './access-cache';
 import type { Core } from '@strapi/strapi';
 import { SCOPED_TYPES } from '../domain/content-model';
-import { approximateTotal, exactCountLimit } from '../domain/list-count';
+import { approximateTotal, exactCountLimit, listModelOf } from '../domain/list-count';
 import { SCOPE_COLUMNS, TO_SIDE_COLUMNS } from '../domain/scope';
 
 const LIST_ROUTE = '/content-manager/collection-types/:model';
-const LIST_PATH = /^\/content-manager\/collection-types\/([^/]+)$/;
 const APPROXIMATE = '__xuejiApproximateCount';
 const SKIPPED = new Set(['component', 'dynamiczone', 'media']);
 
@@ -25,8 +24,9 @@ const SKIPPED = new Set(['component', 'dynamiczone', 'media']);
 function listRequestUid(strapi: Core.Strapi): string | null {
   const ctx: any = strapi.requestContext.get();
   if (!ctx || ctx.method !== 'GET') return null;
-  const m = LIST_PATH.exec(ctx.path ?? '');
-  return m ? decodeURIComponent(m[1]) : null;
+  const path: string = ctx.path ?? '';
+  const model = path.startsWith('/content-manager/') ? listModelOf(path) : undefined; // the API route, not the panel page
+  return model ? decodeURIComponent(model) : null;
 }
 
 const isPostgres = (strapi: Core.Strapi) => strapi.db.dialect.client === 'postgres';

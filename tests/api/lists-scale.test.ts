@@ -90,6 +90,34 @@ describe('deep pages', () => {
   });
 });
 
+describe('the lean list tried as an attacker', () => {
+  it('a county official filtering through a relation on another county, on a deep page and with a tiny cap, gets nothing of it', async () => {
+    const own = await scopeOf('county');
+    const [other] = await knex('schools').select('code').whereNot('county_code', own.code).limit(1);
+    const api = await demo('county');
+    setCap(1); // the capped count and the estimate path, with the filter through the relation
+    const paths = [
+      `${CM}/${STUDENT}?page=1&pageSize=20&filters[school][code][$eq]=${other.code}`,
+      `${CM}/${STUDENT}?page=3&pageSize=5&filters[school][code][$eq]=${other.code}`,
+      `${CM}/${STUDENT}?page=2&pageSize=5&filters[$or][0][schoolCode][$eq]=${other.code}&filters[$or][1][countyCode][$ne]=${own.code}`,
+    ];
+    for (const path of paths) {
+      const res = await api.get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.body.results, path).toEqual([]);
+      if (!res.body.pagination.approximate) expect(res.body.pagination.total, path).toBe(0);
+    }
+    // A deep page of its own county, populate asked for: rows of the county only, relations by main field.
+    const deep = await api.get(`${CM}/${STUDENT}?page=4&pageSize=5&sort=name:ASC&populate[family]=true&populate[school][populate]=*`);
+    expect(deep.status).toBe(200);
+    expect(deep.body.results.length).toBe(5);
+    for (const r of deep.body.results) {
+      expect(r.countyCode).toBe(own.code);
+      expect(r.family).toBeUndefined();
+    }
+  });
+});
+
 describe('counts', () => {
   it('a school list counts exactly, with no approximate flag', async () => {
     const scope = await scopeOf('school');

@@ -28,3 +28,13 @@ describe('list counts', () => {
     expect(countLabel(5_000, true)).toBe('约 5,000 条');
   });
 });
+
+describe('listModelOf: the type of a Content Manager list, from the API route or the panel page', () => {
+  it('reads lists, not edit views', async () => {
+    const { listModelOf } = await import('../../src/domain/list-count');
+    expect(listModelOf('/content-manager/collection-types/api::student.student')).toBe('api::student.student');
+    expect(listModelOf('/admin/content-manager/collection-types/api::student.student/')).toBe('api::student.student');
+    expect(listModelOf('/admin/content-manager/collection-types/api::student.student/abc123')).toBeUndefined();
+    expect(listModelOf('/content-manager/single-types/api::x.x')).toBeUndefined();
+  });
+});
