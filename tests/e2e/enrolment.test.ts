@@ -1,7 +1,7 @@
 /**
  * Issue 9, in the real browser: a school registrar enrols a student with two family members
  * through the Content Manager form — region pickers, code selects by label, the class picked by
- * name; 保存 with one family member, or with a family member's wrong ID number, tells why next
+ * name, 民族 chosen by typing its code; 保存 with one family member, or with a family member's wrong ID number, tells why next
  * to the field — and a county official opening another county's record reads the refusal.
  * Screenshots: .tmp/e2e-shots/enrol-*.png, refusal-*.png.
  */
@@ -72,7 +72,12 @@ describe('enrolment in the browser', () => {
     expect(await page.inputValue('input[name="birthDate"]')).toBe(`${birth.slice(0, 4)}/${birth.slice(4, 6)}/${birth.slice(6)}`);
     await region(page, 'birthPlace', ['安徽省', '合肥市', '蜀山区']);
     await region(page, 'nativePlace', ['安徽省', '合肥市', '蜀山区']);
-    await code(page, 'ethnicity', 'ethnicity', '01');
+    // 民族 by keyboard: on the closed select, typing its code 0 1 chooses 汉族.
+    const ethnicity = page.locator('[role="combobox"][name="ethnicity"]');
+    await ethnicity.focus();
+    await page.keyboard.type('01');
+    await expect.poll(() => ethnicity.textContent()).toContain('汉族');
+    expect(await ethnicity.getAttribute('aria-expanded')).toBe('false');
     // 国籍/地区: a name, filtered by typing, stored as its GB/T 2659 code ('156' 中国 by default).
     const nationality = page.locator('input[role="combobox"][name="nationality"]');
     expect(await nationality.inputValue()).toBe('中国');
@@ -138,8 +143,9 @@ describe('enrolment in the browser', () => {
     await page.screenshot({ path: path.join(shots, 'enrol-3-saved.png'), fullPage: true });
     const conn = db();
     try {
-      const row: any = conn.prepare('SELECT id, birth_place, nationality, school_code FROM students WHERE name = ?').get(name);
+      const row: any = conn.prepare('SELECT id, birth_place, nationality, ethnicity, school_code FROM students WHERE name = ?').get(name);
       expect(row.birth_place).toBe('340104000000');
+      expect(row.ethnicity).toBe('01');
       expect(row.nationality).toBe('344');
       const members = conn.prepare(`SELECT m.name FROM components_family_members m JOIN students_cmps c ON c.cmp_id = m.id AND c.component_type = 'family.member' WHERE c.entity_id = ? ORDER BY c."order"`).all(row.id);
       expect(members.map((m: any) => m.name)).toEqual(['浏览器父亲', '浏览器母亲']);
