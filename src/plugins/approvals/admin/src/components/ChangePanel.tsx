@@ -23,8 +23,8 @@ const ChangePanel = ({ documentId }: { documentId: string }) => {
   const fileInput = React.useRef<HTMLInputElement>(null);
 
   const load = React.useCallback(async () => {
-    try { setOptions((await get(`/xueji/changes/options?student=${documentId}`)).data.data); } catch { setOptions(null); }
-    try { setHistory((await get(`/xueji/changes?student=${documentId}&pageSize=50`)).data.data); } catch { setHistory([]); }
+    try { setOptions((await get<any>(`/xueji/changes/options?student=${documentId}`)).data.data); } catch { setOptions(null); }
+    try { setHistory((await get<any>(`/xueji/changes?student=${documentId}&pageSize=50`)).data.data); } catch { setHistory([]); }
   }, [get, documentId]);
   React.useEffect(() => { load(); }, [load]);
 
@@ -40,7 +40,7 @@ const ChangePanel = ({ documentId }: { documentId: string }) => {
     const data = new FormData();
     Array.from(files).forEach((f) => data.append('files', f));
     try {
-      const res = await post('/upload', data);
+      const res = await post<any>('/upload', data);
       setForm({ ...form, proofs: [...form.proofs, ...res.data.map((f: any) => f.id)] });
     } catch (e) {
       toggleNotification({ type: 'danger', message: errorText(e) });
@@ -61,7 +61,7 @@ const ChangePanel = ({ documentId }: { documentId: string }) => {
         if (v === undefined || v === '') continue;
         payload[f.key] = f.kind === 'months' ? Number(v) : f.kind === 'boolean' ? v === true || v === 'true' : v;
       }
-      const res = await post('/xueji/changes', {
+      const res = await post<any>('/xueji/changes', {
         type, student: documentId, reason: form.reason, payload: Object.keys(payload).length ? payload : undefined,
         toClass: form.toClass || undefined, proofs: form.proofs.length ? form.proofs : undefined,
       });

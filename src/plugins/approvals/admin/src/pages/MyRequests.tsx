@@ -15,7 +15,7 @@ const Requests = () => {
   const [rows, setRows] = React.useState<any[]>([]);
   const [open, setOpen] = React.useState<string | null>(null);
   const load = React.useCallback(async () => {
-    try { setRows((await get('/xueji/changes?box=mine&pageSize=200')).data.data); } catch (e) { toggleNotification({ type: 'danger', message: errorText(e) }); }
+    try { setRows((await get<any>('/xueji/changes?box=mine&pageSize=200')).data.data); } catch (e) { toggleNotification({ type: 'danger', message: errorText(e) }); }
   }, [get]);
   React.useEffect(() => { load(); }, [load]);
 
@@ -28,7 +28,7 @@ const Requests = () => {
       body = { reason };
     }
     try {
-      await post(`/xueji/changes/${r.documentId}/${action}`, body);
+      await post<any>(`/xueji/changes/${r.documentId}/${action}`, body);
       toggleNotification({ type: 'success', message: action === 'withdraw' ? '已撤回' : '已重新提交' });
     } catch (e) {
       toggleNotification({ type: 'danger', message: errorText(e) });
@@ -74,14 +74,14 @@ const Registration = () => {
   const [principal, setPrincipal] = React.useState('');
   const [pledged, setPledged] = React.useState(false);
   const load = React.useCallback(async () => {
-    try { setDrafts((await get('/xueji/registrations/drafts')).data.data); setSelected([]); } catch (e) { toggleNotification({ type: 'danger', message: errorText(e) }); }
+    try { setDrafts((await get<any>('/xueji/registrations/drafts')).data.data); setSelected([]); } catch (e) { toggleNotification({ type: 'danger', message: errorText(e) }); }
   }, [get]);
   React.useEffect(() => { load(); }, [load]);
   const ready = drafts.filter((d) => d.ready);
 
   const submit = async () => {
     try {
-      const res = await post('/xueji/registrations/submit', { students: selected, pledge: { principal } });
+      const res = await post<any>('/xueji/registrations/submit', { students: selected, pledge: { principal } });
       toggleNotification({ type: 'success', message: `已提交 ${res.data.meta.count} 名学生的注册申请，等待县级教育行政部门审核` });
     } catch (e) {
       toggleNotification({ type: 'danger', message: errorText(e) });

@@ -36,13 +36,13 @@ const Detail = ({ id, onClose, onDone }: { id: string; onClose: () => void; onDo
   const [req, setReq] = React.useState<Req | null>(null);
   const [comment, setComment] = React.useState('');
   const load = React.useCallback(async () => {
-    try { setReq((await get(`/xueji/changes/${id}`)).data.data); } catch (e) { toggleNotification({ type: 'danger', message: errorText(e) }); }
+    try { setReq((await get<any>(`/xueji/changes/${id}`)).data.data); } catch (e) { toggleNotification({ type: 'danger', message: errorText(e) }); }
   }, [get, id]);
   React.useEffect(() => { load(); }, [load]);
 
   const decide = async (decision: string) => {
     try {
-      await post(`/xueji/changes/${id}/decide`, { decision, comment });
+      await post<any>(`/xueji/changes/${id}/decide`, { decision, comment });
       toggleNotification({ type: 'success', message: `已${DECISION_LABELS[decision]}：${titleOf(req)}` });
       onDone();
     } catch (e) {
@@ -120,7 +120,7 @@ const Workbench = () => {
     if (/^\d{10}$/.test(filters.school)) q.set('school', filters.school);
     if (filters.overdue) q.set('overdue', 'true');
     try {
-      const res = await get(`/xueji/changes?${q}`);
+      const res = await get<any>(`/xueji/changes?${q}`);
       setRows(res.data.data);
       setMeta(res.data.meta);
       setSelected([]);
@@ -135,7 +135,7 @@ const Workbench = () => {
     if (!selected.length) return;
     if (!window.confirm(`同意所选 ${selected.length} 项申请？`)) return;
     try {
-      await post('/xueji/changes/decide', { ids: selected, decision: 'approve', comment: '同意' });
+      await post<any>('/xueji/changes/decide', { ids: selected, decision: 'approve', comment: '同意' });
       toggleNotification({ type: 'success', message: `已同意 ${selected.length} 项` });
     } catch (e) {
       toggleNotification({ type: 'danger', message: errorText(e) });
