@@ -9,6 +9,8 @@ const config: Core.Config.Middlewares = [
   'strapi::query',
   // Excel uploads over 100 MB refused before the body is read (src/middlewares/import-limit.ts).
   'global::import-limit',
+  // The body parser's refusals and the router's 405 in Chinese, with a code (src/middlewares/body-errors.ts).
+  'global::body-errors',
   'strapi::body',
   'strapi::session',
   // Lockout, password complexity and expiry, login audit — around Strapi's admin auth routes.

@@ -52,7 +52,7 @@ export const ROUTE_RULES: Rule[] = [
   r(['GET', 'POST'], new RegExp(`^${CM}$`), 'scoped', 'list and create (RBAC condition, write rules)'),
   r(['GET', 'PUT', 'DELETE'], new RegExp(`^${CM}/:id$`), 'scoped', 'read, update, delete one (RBAC condition, write rules)'),
   r('POST', new RegExp(`^${CM}/actions/bulkDelete$`), 'scoped', 'bulk delete (RBAC condition per record, write rules)'),
-  r('GET', /^\/content-manager\/relations\/:model(\/:id)?\/:targetField$/, 'scoped', 'relation pickers and linked records (RBAC condition)'),
+  r('GET', /^\/content-manager\/relations\/:model(\/:id)?\/:targetField$/, 'scoped', 'relation pickers and linked records (RBAC condition; only the picker\'s own query parameters)'),
   r('GET', /^\/content-manager\/homepage\/(count-documents|recent-documents)$/, 'scoped', 'home widgets, counted inside the scope'),
   r(['GET', 'POST'], /^\/upload(\/files)?$/, 'scoped', 'media library list and upload (files carry scope)'),
   r(['GET', 'PUT', 'DELETE'], /^\/upload\/files\/:id$/, 'scoped', 'one file (media scope)'),
@@ -111,6 +111,13 @@ export const ROUTE_RULES: Rule[] = [
 ];
 
 /** The rule for a route (method + path template as registered), or undefined when none covers it. */
+/**
+ * The query parameters the panel's relation picker sends (search, pages, ids it already holds,
+ * locale and status). The picker routes read no other: Strapi runs them on the database layer,
+ * below the scope rules and without output sanitising (src/extensions/content-manager).
+ */
+export const PICKER_QUERY_KEYS: ReadonlySet<string> = new Set(['_q', '_filter', 'page', 'pageSize', 'idsToOmit', 'idsToInclude', 'id', 'locale', 'status']);
+
 export function classifyRoute(method: string, path: string): Rule | undefined {
   const m = method.toUpperCase();
   return ROUTE_RULES.find((rule) => (rule.methods === '*' || rule.methods.includes(m)) && rule.path.test(path));

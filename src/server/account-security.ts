@@ -191,9 +191,26 @@ async function isAdminPasswordExpired(strapi: Core.Strapi, user: any, now = new 
 // ---------------------------------------------------------------------------------------------
 // Wiring
 
-/** Wraps Strapi's admin services: credential check (login) and user writes (passwords). */
+/** Mail counts as configured once a provider other than Strapi's default sendmail is set. */
+export const mailConfigured = (strapi: Core.Strapi) => {
+  const provider = strapi.config.get('plugin::email.provider');
+  return typeof provider === 'string' && provider !== '' && provider !== 'sendmail';
+};
+
+/** Password reset by mail needs mail: without it, no reset token is made (PolicyError: 403 with its code). */
+export function assertMailForReset(strapi: Core.Strapi): void {
+  if (!mailConfigured(strapi)) {
+    throw new errors.PolicyError('未配置邮件服务，不能通过邮件找回密码，请联系系统管理员重置', { code: 'MAIL_NOT_CONFIGURED' });
+  }
+}
+
+/** Wraps Strapi's admin services: credential check (login), password reset mail, user writes (passwords). */
 function wrapAdminServices(strapi: Core.Strapi) {
   const auth: any = strapi.service('admin::auth');
+  // No mail: no reset token either (Strapi stores it before it tries the mail; the controller's
+  // refusal is in registerAccountSecurity). Its controller does not await this, so it must not throw.
+  const forgotPassword = auth.forgotPassword;
+  auth.forgotPassword = async (...args: any[]) => (mailConfigured(strapi) ? forgotPassword(...args) : undefined);
   const checkCredentials = auth.checkCredentials;
   auth.checkCredentials = async ({ email, password }: { email: unknown; password: unknown }) => {
     const ctx: any = strapi.requestContext.get();
@@ -264,6 +281,14 @@ function registerUpPasswordPolicy(strapi: Core.Strapi) {
 
 export function registerAccountSecurity(strapi: Core.Strapi): void {
   registerUpPasswordPolicy(strapi);
+  // POST /admin/forgot-password answers 403 MAIL_NOT_CONFIGURED without mail, as the integration
+  // accounts' route does. Wrapped at register: the routes bind their controllers before bootstrap.
+  const authentication: any = strapi.controller('admin::authentication' as any);
+  const forgot = authentication.forgotPassword;
+  authentication.forgotPassword = async function (this: unknown, ctx: any) {
+    assertMailForReset(strapi);
+    return forgot.call(this, ctx);
+  };
 }
 
 export async function bootstrapAccountSecurity(strapi: Core.Strapi): Promise<void> {

@@ -81,3 +81,19 @@ export function registerAdminRoutes(strapi: { server: { routes: (r: any) => unkn
     routes: routes.map(([method, path, handler]) => ({ method, path, handler, config: { policies: ['admin::isAuthenticatedAdmin'] } })),
   });
 }
+
+/**
+ * The body parser's refusals (co-body, raw-body), worded: malformed or non-object JSON and
+ * prototype keys (400), a body over the limit (413), an unknown content encoding (415). Any other
+ * error: undefined.
+ */
+export function bodyRefusal(e: any): { status: number; name: string; message: string; details: { code: string } } | undefined {
+  const out = (status: number, name: string, message: string, code: string) => ({ status, name, message, details: { code } });
+  if (e instanceof SyntaxError && (e as any).status === 400) {
+    if (/prototype/i.test(e.message)) return out(400, 'ValidationError', '请求体含有不允许的属性名 __proto__', 'INVALID_BODY');
+    return out(400, 'ValidationError', '请求体不是有效的 JSON 对象或数组，请检查格式', 'INVALID_JSON');
+  }
+  if (e?.type === 'entity.too.large') return out(413, 'PayloadTooLargeError', `请求体过大（上限 ${Math.round((e.limit ?? 0) / 1024)} KB），请拆分后提交`, 'BODY_TOO_LARGE');
+  if (e?.type === 'encoding.unsupported') return out(415, 'UnsupportedMediaTypeError', '不支持的请求体编码（Content-Encoding）', 'ENCODING_UNSUPPORTED');
+  return undefined;
+}

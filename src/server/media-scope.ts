@@ -12,6 +12,7 @@
  * files into existing folders, and the file counts they see on folders are of their scope only.
  */
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import { currentScope, outOfScopeError } from './scope';
 import { writeAudit } from './audit';
 import { SCOPE_COLUMNS, scopeColumnsOfSchool, scopeColumnsOfRegion, scopeFilter, isInScope, type UserScope } from '../domain/scope';
@@ -53,18 +54,29 @@ export interface FileRow extends Partial<Record<(typeof SCOPE_COLUMNS)[number], 
 
 const FILE_FIELDS = ['id', 'name', 'url', 'hash', 'ext', 'folderPath', ...SCOPE_COLUMNS];
 
-const numericIds = (ids: unknown): number[] =>
-  (Array.isArray(ids) ? ids : ids === undefined || ids === null ? [] : [ids])
-    .map((v) => String(v))
-    .filter((v) => /^\d{1,15}$/.test(v))
-    .map(Number);
+/**
+ * The ids a request names, each a plain positive integer (a number, or digits only). Anything
+ * else is refused, not skipped: the database also matches '14.0', ' 14' or '1.5e1' to file 14,
+ * so an id this check let pass unread would reach Strapi's bulk actions unchecked.
+ */
+export function plainIds(ids: unknown, what = '文件'): number[] {
+  const list = Array.isArray(ids) ? ids : ids === undefined || ids === null ? [] : [ids];
+  return list.map((v) => {
+    const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : '';
+    if (!/^[1-9]\d{0,14}$/.test(text)) {
+      throw new errors.ValidationError(`${what}编号“${String(v).slice(0, 40)}”格式不正确：应为正整数`, { code: 'INVALID_ID', errors: [] });
+    }
+    return Number(text);
+  });
+}
 
 /**
  * Loads the named files and throws 403 OUT_OF_SCOPE if the caller is scoped and any of them
- * lies outside its scope (unknown ids are left to Strapi). Super admins pass.
+ * lies outside its scope (unknown ids are left to Strapi; an id not written as a plain integer
+ * is 400 INVALID_ID). Super admins pass.
  */
 export async function assertFilesInScope(strapi: Core.Strapi, ids: unknown): Promise<FileRow[]> {
-  const list = numericIds(ids);
+  const list = plainIds(ids);
   const scope = await currentScope(strapi);
   if (scope === 'none') throw outOfScope();
   if (list.length === 0) return [];
@@ -91,7 +103,7 @@ export async function reloadFiles(strapi: Core.Strapi, files: FileRow[]): Promis
 
 /** Files below the given folders (what deleting them would delete), for the audit. */
 export async function filesInFolders(strapi: Core.Strapi, folderIds: unknown): Promise<FileRow[]> {
-  const ids = numericIds(folderIds);
+  const ids = plainIds(folderIds, '文件夹');
   if (ids.length === 0) return [];
   const folders = await strapi.db.query('plugin::upload.folder').findMany({ where: { id: { $in: ids } }, select: ['path'] });
   if (folders.length === 0) return [];

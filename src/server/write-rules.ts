@@ -176,6 +176,11 @@ async function studentRule(strapi: Core.Strapi, data: Data, current: Data | null
   if (!cls) throw fieldError('STUDENT_CLASS_REQUIRED', '班级', '请选择班级');
   const school = cls.school ?? (await strapi.db.query('api::school-class.school-class').findOne({ where: { id: cls.id }, populate: { school: true } }))?.school;
   if (!school) throw fieldError('CLASS_SCHOOL_REQUIRED', '班级', '所选班级没有所属学校');
+  // Another scope's class is refused before anything about it is said (its name, its grade).
+  if (classRef !== undefined) {
+    const scope = await currentScope(strapi);
+    if (scope && (scope === 'none' || !inScope('api::school.school', scope, school))) throw outOfScopeError();
+  }
   if (merged.grade !== undefined && merged.grade !== null && Number(merged.grade) !== Number(cls.grade)) {
     throw fieldError('GRADE_CLASS_MISMATCH', '年级', `与所选班级（${cls.name}）的年级 ${cls.grade} 不一致`);
   }

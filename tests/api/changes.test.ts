@@ -165,6 +165,12 @@ describe('rejection, return and resubmission, withdrawal', () => {
     // Still open while returned: the student cannot get another request.
     refused(await school.post('/xueji/changes', { type: '28', student: s.documentId, reason: 'x' }), 409, 'CHANGE_REQUEST_OPEN');
     refused(await county.post(`/xueji/changes/${req.documentId}/resubmit`, {}), 403, 'CHANGE_NOT_FILER');
+    // A resubmission is checked as a filing: it cannot carry a payload filing refuses (a 600-month
+    // suspension once went through this way), and nothing is stored.
+    refused(await school.post(`/xueji/changes/${req.documentId}/resubmit`, { payload: { months: 600 } }), 400, 'SUSPENSION_TOO_LONG');
+    refused(await school.post(`/xueji/changes/${req.documentId}/resubmit`, { payload: { months: 6.5 } }), 400, 'PAYLOAD_INVALID');
+    refused(await school.post(`/xueji/changes/${req.documentId}/resubmit`, { payload: {} }), 400, 'PAYLOAD_REQUIRED');
+    expect(await q(CR).findOne({ where: { documentId: req.documentId } })).toMatchObject({ state: 'returned', payload: { months: 12 } });
     const again = await school.post(`/xueji/changes/${req.documentId}/resubmit`, { reason: '病休（附县医院诊断证明）' });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body.data).toMatchObject({ state: 'pending', currentStep: 0, reason: '病休（附县医院诊断证明）' });

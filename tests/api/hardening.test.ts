@@ -134,6 +134,15 @@ describe('relation input shapes cannot link another region', () => {
     expect(await q(STUDENT).count({ where: { schoolCode: foreign.code } })).toBe(before);
   });
 
+  it('another school\'s class of another grade is refused as out of scope, telling nothing of it (not GRADE_CLASS_MISMATCH with its name)', async () => {
+    const otherGrade = await q(CLASS).findOne({ where: { schoolCode: foreign.code, grade: { $ne: Number(ownStudent.grade) } }, orderBy: { number: 'asc' } });
+    const res = await (await asAdmin('school@xueji.demo')).put(`${CM}/${STUDENT}/${ownStudent.documentId}`, { schoolClass: otherGrade.documentId });
+    expect(res.status, JSON.stringify(res.body)).toBe(403);
+    expect(res.body.error.details.code).toBe('OUT_OF_SCOPE');
+    expect(JSON.stringify(res.body)).not.toContain(otherGrade.name);
+    expect((await q(STUDENT).findOne({ where: { id: ownStudent.id } })).schoolCode).toBe(own.code);
+  });
+
   it('two connects for one class are refused (400 RELATION_INPUT_AMBIGUOUS)', async () => {
     const res = await (await asAdmin('school@xueji.demo')).post(`${CM}/${STUDENT}`, newStudent(ownClass, {
       schoolClass: { connect: [{ documentId: ownClass.documentId }, { documentId: foreignClass.documentId }] },
@@ -358,3 +367,30 @@ describe('checks, numbers, the write and its audit row in one transaction', () =
   });
 });
 
+
+describe('a body the parser refuses, and a method a path lacks, answer in Chinese with a code (never English, never 500)', () => {
+  it('malformed JSON, a JSON scalar, prototype keys, an oversized body, a 405 — and nothing is filed', async () => {
+    const token = (await (await http()).post('/admin/login').send({ email: 'school@xueji.demo', password: 'Xueji@2026' })).body.data.token;
+    const before = await q('api::change-request.change-request').count();
+    const phone = (await q(STUDENT).findOne({ where: { id: ownStudent.id } })).phone;
+    const raw = async (method: 'post' | 'put' | 'patch', url: string, body: string) =>
+      (await http())[method](url).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send(body);
+    const cases: Array<[string, () => Promise<any>, number, string]> = [
+      ['cut-off JSON to the Content Manager', () => raw('put', `${CM}/${STUDENT}/${ownStudent.documentId}`, '{"phone":'), 400, 'INVALID_JSON'],
+      ['cut-off JSON to the change engine', () => raw('post', '/xueji/changes', '{"type":"23",'), 400, 'INVALID_JSON'],
+      ['a JSON string to the change engine', () => raw('post', '/xueji/changes', '"x"'), 400, 'INVALID_JSON'],
+      ['null to the login', () => raw('post', '/admin/login', 'null'), 400, 'INVALID_JSON'],
+      ['__proto__ in the body', () => raw('post', '/xueji/changes', '{"__proto__":{"admin":true},"type":"23"}'), 400, 'INVALID_BODY'],
+      ['a 2 MB JSON body', () => raw('post', '/xueji/changes', JSON.stringify({ reason: 'x'.repeat(2 * 1024 * 1024) })), 413, 'BODY_TOO_LARGE'],
+      ['PATCH, which the path does not have', () => raw('patch', '/xueji/changes', '{}'), 405, 'METHOD_NOT_ALLOWED'],
+    ];
+    for (const [label, send, status, code] of cases) {
+      const res = await send();
+      expect(res.status, `${label}: ${res.text.slice(0, 200)}`).toBe(status);
+      expect(res.body?.error?.details?.code, `${label}: ${res.text.slice(0, 200)}`).toBe(code);
+      expect(res.body.error.message, label).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(await q('api::change-request.change-request').count()).toBe(before);
+    expect((await q(STUDENT).findOne({ where: { id: ownStudent.id } })).phone).toBe(phone);
+  });
+});

@@ -263,6 +263,19 @@ describe('users & permissions', () => {
     expect((await strapi.db.query('plugin::users-permissions.user').findOne({ where: { id: u.id } })).resetPasswordToken).toBeFalsy();
   });
 
+  it('admin forgot-password is refused while no mail service is configured, for any address, and no reset token is stored', async () => {
+    const county = () => strapi.db.query('admin::user').findOne({ where: { email: 'county@xueji.demo' } });
+    await strapi.db.query('admin::user').update({ where: { email: 'county@xueji.demo' }, data: { resetPasswordToken: null } });
+    for (const email of ['county@xueji.demo', 'nobody@xueji.demo']) {
+      const res = await call(freshIp(), 'POST', '/admin/forgot-password', { email });
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(res.body.error.details.code, JSON.stringify(res.body)).toBe('MAIL_NOT_CONFIGURED');
+    }
+    // Strapi's controller calls the service without waiting for it: the service stores nothing either.
+    await strapi.service('admin::auth').forgotPassword({ email: 'county@xueji.demo' });
+    expect((await county()).resetPasswordToken).toBeFalsy();
+  });
+
   it('a weak password is refused on reset-password and in the user service', async () => {
     const u = await upUser('weak');
     await strapi.db.query('plugin::users-permissions.user').update({ where: { id: u.id }, data: { resetPasswordToken: 'weak-code-1' } });

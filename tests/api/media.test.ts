@@ -108,6 +108,30 @@ describe('upload admin routes refuse files outside the caller’s scope', () => 
     expect(fs.readFileSync(diskPath(schoolFile)).equals(bytesBefore)).toBe(true);
   });
 
+  it('a file id spelled another way ("14.0", " 14", "+14", "1.5e1", 14.0) is refused as 400 INVALID_ID by every bulk action; nothing is deleted or moved', async () => {
+    const schoolFile = await upload('school@xueji.demo', 'spelled-id.png', makePng(8, 8, [9, 9, 9]));
+    const api = await other();
+    const id = schoolFile.id;
+    // The database matches each of these to the integer id: skipping them unread let a bulk
+    // delete of another county's file through (the attacker pass of the last review).
+    for (const spelled of [`${id}.0`, ` ${id}`, `${id} `, `+${id}`, `${id / 10}e1`, `0${id}`, String(id) + '\n']) {
+      for (const [path, body] of [
+        ['/upload/actions/bulk-delete', { fileIds: [spelled] }],
+        ['/upload/actions/bulk-move', { fileIds: [spelled], destinationFolderId: null }],
+      ] as const) {
+        const res = await api.post(path, body);
+        expect(res.status, `${path} ${JSON.stringify(spelled)}: ${JSON.stringify(res.body)}`).toBe(400);
+        expect(res.body.error.details.code).toBe('INVALID_ID');
+        expect(res.body.error.message).toContain('格式不正确');
+      }
+    }
+    const after = await row(id);
+    expect(after).toMatchObject({ id, hash: schoolFile.hash, folderPath: schoolFile.folderPath });
+    expect(fs.existsSync(diskPath(after))).toBe(true);
+    // A plain number or digits are read as before: out of scope.
+    expectOutOfScope(await api.post('/upload/actions/bulk-delete', { fileIds: [String(id)] }));
+  });
+
   it('an in-scope bulk delete works and leaves an audit row with the file’s scope', async () => {
     const file = await upload('school@xueji.demo', 'to-delete.png');
     const api = await asAdmin('school@xueji.demo');

@@ -8,7 +8,7 @@
  */
 import { errors } from '@strapi/utils';
 import {
-  accountKey, assertLoginInput, assertNotLocked, assertStrongPassword, clientIp, onLoginFailure, onLoginSuccess,
+  accountKey, assertLoginInput, assertMailForReset, assertNotLocked, assertStrongPassword, clientIp, onLoginFailure, onLoginSuccess,
 } from '../../server/account-security';
 
 type Action = (ctx: any, next?: any) => Promise<any>;
@@ -29,11 +29,6 @@ const checkingPassword = (strapi: any, action: Action): Action => async (ctx, ne
   return action(ctx, next);
 };
 
-/** Mail counts as configured once a provider other than Strapi's default sendmail is set. */
-const mailConfigured = (strapi: any) => {
-  const provider = strapi.config.get('plugin::email.provider');
-  return typeof provider === 'string' && provider !== '' && provider !== 'sendmail';
-};
 
 // Refusals are PolicyErrors (403): Strapi's route authorizer turns any other ForbiddenError thrown
 // below it into a bare 403 without details.
@@ -73,9 +68,7 @@ export default (plugin: any) => {
     },
 
     async forgotPassword(ctx, next) {
-      if (!mailConfigured(strapi)) {
-        throw new errors.PolicyError('未配置邮件服务，不能通过邮件找回密码，请联系系统管理员重置', { code: 'MAIL_NOT_CONFIGURED' });
-      }
+      assertMailForReset(strapi);
       return c.forgotPassword(ctx, next);
     },
 

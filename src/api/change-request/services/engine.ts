@@ -447,6 +447,38 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     return { fields: clean };
   }
 
+  /**
+   * The rules a request must pass on its facts and its payload, on filing and again on a
+   * resubmission (a returned request may come back with another payload): the type's
+   * preconditions and the payload's fields. `self`: the request resubmitted, not counted
+   * against its own limits.
+   */
+  async function filingProblems(a: { spec: ReturnType<typeof changeTypeOf>; student: Row | null; fromSchool: Row; fromClass: Row | null; toSchool: Row | null; toClass: Row | null; grade: number; payload: Row | null; today: string; self?: number }): Promise<DomainError[]> {
+    const { spec, student, fromSchool, fromClass, toSchool, toClass, grade, today } = a;
+    const facts: FilingFacts = { today, ownSchoolCode: fromSchool.code, payload: a.payload ?? undefined };
+    if (student) facts.student = await studentFacts(student, fromSchool);
+    if (spec.subject === 'grade') {
+      const n = await strapi.db.query(UID.student).count({ where: { schoolCode: fromSchool.code, grade, enrollmentStatus: '01', registrationStatus: 'registered' } });
+      facts.grade = { grade, schoolingSystem: fromSchool.schoolingSystem, schoolCategory: fromSchool.category, schoolType: fromSchool.schoolType, inSchool: n };
+    }
+    if (toSchool || toClass) {
+      const central = (s: Row) => s?.centralSchool?.id ?? s?.id;
+      const [x, y] = await Promise.all([fromSchool, toSchool].map((s) => (s ? strapi.db.query(UID.school).findOne({ where: { id: s.id }, populate: { centralSchool: true } }) : null)));
+      facts.target = { schoolCode: (toSchool ?? fromSchool).code, classGrade: toClass ? Number(toClass.grade) : undefined, sameDistrict: !!(x && y && (x.centralSchool || y.centralSchool) && central(x) === central(y)) };
+    }
+    if (spec.requires.includes('repeatLimits') && student) {
+      const yearStart = `${Number(today.slice(0, 4)) - (today.slice(5) < '08-01' ? 1 : 0)}-08-01`;
+      const where = (extra: Row) => ({ type: '33', state: { $in: ['pending', 'returned', 'approved'] }, submittedAt: { $gte: new Date(`${yearStart}T00:00:00+08:00`) }, ...(a.self ? { id: { $ne: a.self } } : {}), ...extra });
+      facts.repeats = {
+        inClass: await strapi.db.query(UID.request).count({ where: where({ fromClass: { id: fromClass?.id } }) }),
+        inSchool: await strapi.db.query(UID.request).count({ where: where({ schoolCode: fromSchool.code }) }),
+        schoolSize: await strapi.db.query(UID.student).count({ where: { schoolCode: fromSchool.code, enrollmentStatus: '01', registrationStatus: 'registered' } }),
+      };
+    }
+    const stage = stageOfGrade(grade, fromSchool.schoolingSystem);
+    return [...checkPreconditions(spec, facts, rules()), ...checkPayload(spec, a.payload ?? undefined, stage)];
+  }
+
   async function file(caller: Caller, body: Row): Promise<Row> {
     const org = orgOf(caller);
     if (org.level !== 'school') throw fail('FILER_NOT_ALLOWED', '学籍变动由学校提出申请；教育行政部门负责审批');
@@ -486,29 +518,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       if (toClass.school.id !== owner.id) throw fail('CLASS_NOT_OF_SCHOOL', `所选班级不属于${toSchool ? '转入学校' : '本校'}`);
     }
 
-    // Facts and rules.
-    const facts: FilingFacts = { today, ownSchoolCode: fromSchool.code, payload: payloadIn ?? undefined };
-    if (student) facts.student = await studentFacts(student, fromSchool);
-    if (spec.subject === 'grade') {
-      const n = await strapi.db.query(UID.student).count({ where: { schoolCode: fromSchool.code, grade, enrollmentStatus: '01', registrationStatus: 'registered' } });
-      facts.grade = { grade, schoolingSystem: fromSchool.schoolingSystem, schoolCategory: fromSchool.category, schoolType: fromSchool.schoolType, inSchool: n };
-    }
-    if (toSchool || toClass) {
-      const central = (s: Row) => s?.centralSchool?.id ?? s?.id;
-      const [a, b] = await Promise.all([fromSchool, toSchool].map((s) => (s ? strapi.db.query(UID.school).findOne({ where: { id: s.id }, populate: { centralSchool: true } }) : null)));
-      facts.target = { schoolCode: (toSchool ?? fromSchool).code, classGrade: toClass ? Number(toClass.grade) : undefined, sameDistrict: !!(a && b && (a.centralSchool || b.centralSchool) && central(a) === central(b)) };
-    }
-    if (spec.requires.includes('repeatLimits') && student) {
-      const yearStart = `${Number(today.slice(0, 4)) - (today.slice(5) < '08-01' ? 1 : 0)}-08-01`;
-      const where = (extra: Row) => ({ type: '33', state: { $in: ['pending', 'returned', 'approved'] }, submittedAt: { $gte: new Date(`${yearStart}T00:00:00+08:00`) }, ...extra });
-      facts.repeats = {
-        inClass: await strapi.db.query(UID.request).count({ where: where({ fromClass: { id: fromClass?.id } }) }),
-        inSchool: await strapi.db.query(UID.request).count({ where: where({ schoolCode: fromSchool.code }) }),
-        schoolSize: await strapi.db.query(UID.student).count({ where: { schoolCode: fromSchool.code, enrollmentStatus: '01', registrationStatus: 'registered' } }),
-      };
-    }
+    const problems = await filingProblems({ spec, student, fromSchool, fromClass, toSchool, toClass, grade, payload: payloadIn, today });
     const stage = stageOfGrade(grade, fromSchool.schoolingSystem);
-    const problems = [...checkPreconditions(spec, facts, rules()), ...checkPayload(spec, payloadIn ?? undefined, stage)];
     if (proofsRequired(spec, stage) && !proofs.length) problems.push(fail('PROOFS_REQUIRED', `请上传证明材料：${spec.proofs?.what}`));
     let payload: Row | null = payloadIn;
     if (spec.effect.kind === 'correct' && student) payload = checkCorrection(student, payloadIn);
@@ -744,7 +755,19 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     let payload = row.payload;
     if (body?.payload !== undefined) {
       if (typeof body.payload !== 'object' || Array.isArray(body.payload)) throw fail('PAYLOAD_INVALID', 'payload 应为对象');
+      if (JSON.stringify(body.payload).length > 10000) throw fail('INPUT_TOO_LONG', 'payload 过大');
       payload = body.payload;
+    }
+    // Checked again as on filing, on the facts as they are now: a returned request may come
+    // back with another payload (a suspension of 600 months was once approved this way).
+    const fromSchool = await strapi.db.query(UID.school).findOne({ where: { id: row.fromSchool?.id } });
+    const student = row.student ? await strapi.db.query(UID.student).findOne({ where: { id: row.student.id } }) : null;
+    if (fromSchool) {
+      const problems = await filingProblems({
+        spec, student, fromSchool, fromClass: row.fromClass ?? null, toSchool: row.toSchool ?? null, toClass: row.toClass ?? null,
+        grade: Number(row.grade ?? student?.grade), payload, today: todayOf(new Date()), self: row.id,
+      });
+      if (problems.length) throw withAll(problems);
     }
     // The corrected record is checked again as on filing.
     if (spec.subject === 'draft' && row.student) {
