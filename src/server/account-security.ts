@@ -336,7 +336,25 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => async 
     await next();
   } catch (e) {
     if (ctx.state[STASH]) throw ctx.state[STASH];
-    throw e;
+    throw (login && wordedLoginError(e)) || e;
   }
   if (ctx.state[STASH]) throw ctx.state[STASH];
+  // Strapi answers some refusals without throwing (ctx.badRequest …).
+  const worded = login && ctx.status >= 400 ? wordedLoginError({ ...ctx.body?.error, status: ctx.status }) : undefined;
+  if (worded) throw worded;
 };
+
+/**
+ * Strapi's own words on the login routes — "Invalid credentials", its rate limiter's "Too many
+ * requests" — in Chinese with a code: the login page shows the message as it comes.
+ */
+function wordedLoginError(e: any): Error | undefined {
+  if (e?.details?.code) return undefined;
+  if (e?.message === 'Invalid credentials' || e?.message === 'Invalid identifier or password') {
+    return new errors.ValidationError('账号或密码错误', { code: 'INVALID_CREDENTIALS', errors: [] });
+  }
+  if (e?.name === 'RateLimitError' || (e?.status ?? e?.statusCode) === 429) {
+    return new errors.RateLimitError('登录尝试过于频繁，请稍后再试', { code: 'RATE_LIMITED' });
+  }
+  return undefined;
+}

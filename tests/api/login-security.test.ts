@@ -263,6 +263,25 @@ describe('users & permissions', () => {
     expect((await strapi.db.query('plugin::users-permissions.user').findOne({ where: { id: u.id } })).resetPasswordToken).toBeFalsy();
   });
 
+  it('Strapi\'s own login refusals are worded in Chinese with a code: a wrong password, then the lock or Strapi\'s rate limiter', async () => {
+    const user = await freshAdmin('worded');
+    const ip = freshIp();
+    const seen: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await call(ip, 'POST', '/admin/login', { email: user.email, password: 'Wrong#2026x' });
+      expect([400, 429], JSON.stringify(res.body)).toContain(res.status);
+      expect(res.body.error.details.code, JSON.stringify(res.body)).toMatch(/^(INVALID_CREDENTIALS|ACCOUNT_LOCKED|RATE_LIMITED)$/);
+      expect(res.body.error.message).toMatch(/[\u4e00-\u9fff]/);
+      seen.push(res.body.error.details.code);
+    }
+    expect(seen[0]).toBe('INVALID_CREDENTIALS');
+    expect(seen[7]).not.toBe('INVALID_CREDENTIALS');
+    const u = await upUser('worded');
+    const api = await call(freshIp(), 'POST', '/api/auth/local', { identifier: u.username, password: 'Wrong#2026x' });
+    expect(api.status, JSON.stringify(api.body)).toBe(400);
+    expect(api.body.error).toMatchObject({ message: '账号或密码错误', details: { code: 'INVALID_CREDENTIALS' } });
+  });
+
   it('admin forgot-password is refused while no mail service is configured, for any address, and no reset token is stored', async () => {
     const county = () => strapi.db.query('admin::user').findOne({ where: { email: 'county@xueji.demo' } });
     await strapi.db.query('admin::user').update({ where: { email: 'county@xueji.demo' }, data: { resetPasswordToken: null } });
