@@ -131,3 +131,55 @@ export async function scopeFolderCounts(strapi: Core.Strapi, folders: any): Prom
       : await strapi.db.query(FILE_UID).count({ where: { folder: { id: folder.id }, ...scopeFilter(scope as UserScope) } });
   }
 }
+
+/** Relations of files and folders a media read may populate: the folder tree, never the files in it. */
+const FOLDER_LINKS = new Set(['folder', 'parent', 'children']);
+const HIDDEN_LINKS = new Set(['files', 'related']);
+
+/** `populate` in any shape ('*', 'a,b', arrays, objects) as an object of folder links only; `files` only counted. */
+function mediaPopulate(populate: unknown, kind: 'file' | 'folder'): Record<string, unknown> | undefined {
+  if (populate === undefined || populate === null || populate === false || populate === '') return undefined;
+  let asked: Record<string, unknown>;
+  if (populate === true || populate === '*') asked = kind === 'file' ? { folder: true } : { parent: true, children: { count: true }, files: { count: true } };
+  else if (typeof populate === 'string') asked = Object.fromEntries(populate.split(',').map((k) => [k.trim(), true]));
+  else if (Array.isArray(populate)) asked = Object.fromEntries(populate.filter((k) => typeof k === 'string').map((k) => [k, true]));
+  else if (typeof populate === 'object') asked = populate as Record<string, unknown>;
+  else return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(asked)) {
+    if (key === 'files' && kind === 'folder') out.files = { count: true };
+    else if (key === 'children' && kind === 'folder' && (value as any)?.count) out.children = { count: true };
+    else if (FOLDER_LINKS.has(key)) {
+      const nested = value && typeof value === 'object' ? mediaPopulate((value as any).populate, 'folder') : undefined;
+      out[key] = nested ? { populate: nested } : true;
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Filters and sorts with no path through `files` or `related` (a folder's or a record's files of any scope). */
+function withoutHiddenLinks(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutHiddenLinks).filter((v) => v !== undefined);
+  if (typeof value === 'string') return value.split('.').some((p) => HIDDEN_LINKS.has(p.split(':')[0])) ? undefined : value;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => !HIDDEN_LINKS.has(k)).map(([k, v]) => [k, withoutHiddenLinks(v)]));
+  }
+  return value;
+}
+
+/**
+ * The query of a media-library read (files list, folders), cut to what it may reach: Strapi reads
+ * these on the database layer and populates what the query names, so a folder's `files`, a
+ * file's `folder.files` or `related` returned other regions' files and records in full. Kept:
+ * the folder tree and counts; filters and sorts with no path through files or linked records.
+ */
+export function mediaReadQuery(query: Record<string, any> | undefined, kind: 'file' | 'folder'): Record<string, any> {
+  const out: Record<string, any> = { ...(query ?? {}) };
+  if ('populate' in out) {
+    const populate = mediaPopulate(out.populate, kind);
+    if (populate) out.populate = populate;
+    else delete out.populate;
+  }
+  for (const key of ['filters', 'sort']) if (key in out) out[key] = withoutHiddenLinks(out[key]);
+  return out;
+}

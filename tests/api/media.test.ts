@@ -132,6 +132,42 @@ describe('upload admin routes refuse files outside the caller’s scope', () => 
     expectOutOfScope(await api.post('/upload/actions/bulk-delete', { fileIds: [String(id)] }));
   });
 
+  it('a shared folder shows a school only counts of other regions\' files: no populate, filter or sort through a folder\'s files or a file\'s linked records', async () => {
+    const mine = await upload('school@xueji.demo', 'shared-mine.png', makePng(8, 8, [4, 4, 4]));
+    const theirs = await upload(OTHER_EMAIL, 'shared-feixi-secret.png', makePng(8, 8, [5, 5, 5]), OTHER_PASSWORD);
+    const pathId = 900000 + (Date.now() % 99999);
+    const folder = await strapi.db.query('plugin::upload.folder').create({ data: { name: `共享-${pathId}`, pathId, path: `/${pathId}` } });
+    for (const f of [mine, theirs]) await strapi.db.query('plugin::upload.file').update({ where: { id: f.id }, data: { folder: folder.id, folderPath: folder.path } });
+    const api = await asAdmin('school@xueji.demo');
+    const attempts = [
+      '/upload/folders?populate[files]=true',
+      '/upload/folders?populate=*',
+      '/upload/folders?populate[files][populate]=*&populate[parent][populate][files]=true',
+      `/upload/folders/${folder.id}?populate[files]=true&populate[children][populate][files]=true`,
+      `/upload/folders?filters[files][name][$eq]=${encodeURIComponent(theirs.name)}`,
+      '/upload/files?populate[folder][populate][files]=true',
+      '/upload/files?populate=*',
+      '/upload/files?populate[related]=true&populate[folder][populate][children]=true',
+      `/upload/files?filters[folder][files][name][$eq]=${encodeURIComponent(theirs.name)}&sort=folder.files.name:asc`,
+    ];
+    for (const url of attempts) {
+      const res = await api.get(url);
+      expect(res.status, `${url}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
+      const text = JSON.stringify(res.body);
+      expect(text, url).not.toContain(theirs.name);
+      expect(text, url).not.toContain(theirs.hash);
+      expect(text, url).not.toContain('"related"');
+    }
+    // The folder's own count is of the school's files only; the school's file lists as before.
+    const one = await api.get(`/upload/folders/${folder.id}`);
+    expect(one.body.data.files).toEqual({ count: 1 });
+    const files = await api.get(`/upload/files?filters[folderPath][$eq]=${encodeURIComponent(folder.path)}`);
+    expect(files.body.results.map((f: any) => f.id)).toEqual([mine.id]);
+    // A name filter through the folder's files is dropped, not answered: the same rows as without it.
+    const filtered = await api.get(`/upload/folders?filters[files][name][$eq]=no-such-file.png`);
+    expect(filtered.body.data.some((f: any) => f.id === folder.id)).toBe(true);
+  });
+
   it('an in-scope bulk delete works and leaves an audit row with the file’s scope', async () => {
     const file = await upload('school@xueji.demo', 'to-delete.png');
     const api = await asAdmin('school@xueji.demo');

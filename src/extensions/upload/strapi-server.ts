@@ -9,7 +9,7 @@
 import { SCOPE_COLUMNS } from '../../domain/scope';
 import {
   assertFilesInScope, assertMayChangeFolders, assertUnscoped, auditMedia, filesInFolders,
-  reloadFiles, scopeFolderCounts, type FileRow,
+  mediaReadQuery, reloadFiles, scopeFolderCounts, type FileRow,
 } from '../../server/media-scope';
 
 type Handler = (ctx: any) => Promise<unknown>;
@@ -46,6 +46,12 @@ export default (plugin: any) => {
       return fn(ctx, () => original.call(this, ctx));
     };
   };
+
+  // The files list: no populate or filter through files of a folder or linked records.
+  around('admin-file', 'find', async (ctx, run) => {
+    ctx.request.query = mediaReadQuery(ctx.request.query, 'file');
+    return run();
+  });
 
   // Files by id.
   around('admin-file', 'findOne', async (ctx, run) => {
@@ -128,6 +134,7 @@ export default (plugin: any) => {
   }
   for (const action of ['find', 'findOne']) {
     around('admin-folder', action, async (ctx, run) => {
+      ctx.request.query = mediaReadQuery(ctx.request.query, 'folder');
       const result = await run();
       await scopeFolderCounts(strapi, ctx.body?.data);
       return result;
