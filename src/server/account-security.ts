@@ -350,6 +350,7 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => async 
  */
 function wordedLoginError(e: any): Error | undefined {
   if (e?.details?.code) return undefined;
+  if (e?.message === 'Missing credentials') return new errors.ValidationError('请输入账号和密码', { code: 'LOGIN_INPUT_REQUIRED', errors: [] });
   if (e?.message === 'Invalid credentials' || e?.message === 'Invalid identifier or password') {
     return new errors.ValidationError('账号或密码错误', { code: 'INVALID_CREDENTIALS', errors: [] });
   }

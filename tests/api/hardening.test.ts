@@ -368,7 +368,7 @@ describe('checks, numbers, the write and its audit row in one transaction', () =
 });
 
 
-describe('a body the parser refuses, and a method a path lacks, answer in Chinese with a code (never English, never 500)', () => {
+describe('a body the parser refuses, a method or path that does not exist, a missing login: answered in Chinese with a code (never English, never 500)', () => {
   it('malformed JSON, a JSON scalar, prototype keys, an oversized body, a 405 — and nothing is filed', async () => {
     const token = (await (await http()).post('/admin/login').send({ email: 'school@xueji.demo', password: 'Xueji@2026' })).body.data.token;
     const before = await q('api::change-request.change-request').count();
@@ -383,6 +383,11 @@ describe('a body the parser refuses, and a method a path lacks, answer in Chines
       ['__proto__ in the body', () => raw('post', '/xueji/changes', '{"__proto__":{"admin":true},"type":"23"}'), 400, 'INVALID_BODY'],
       ['a 2 MB JSON body', () => raw('post', '/xueji/changes', JSON.stringify({ reason: 'x'.repeat(2 * 1024 * 1024) })), 413, 'BODY_TOO_LARGE'],
       ['PATCH, which the path does not have', () => raw('patch', '/xueji/changes', '{}'), 405, 'METHOD_NOT_ALLOWED'],
+      ['a path that does not exist', async () => (await http()).get('/no-such-api/route'), 404, 'NOT_FOUND'],
+      ['a login with no account or password', () => raw('post', '/admin/login', '{}'), 400, 'LOGIN_INPUT_REQUIRED'],
+      ['a list with no login', async () => (await http()).get(`${CM}/${STUDENT}`), 401, 'UNAUTHENTICATED'],
+      ['a list with a forged token', async () => (await http()).get(`${CM}/${STUDENT}`).set('Authorization', 'Bearer not.a.token'), 401, 'UNAUTHENTICATED'],
+      ['a change list with no login', async () => (await http()).get('/xueji/changes'), 401, 'UNAUTHENTICATED'],
     ];
     for (const [label, send, status, code] of cases) {
       const res = await send();
