@@ -132,27 +132,30 @@ export async function scopeFolderCounts(strapi: Core.Strapi, folders: any): Prom
   }
 }
 
-/** Relations of files and folders a media read may populate: the folder tree, never the files in it. */
-const FOLDER_LINKS = new Set(['folder', 'parent', 'children']);
 const HIDDEN_LINKS = new Set(['files', 'related']);
 
-/** `populate` in any shape ('*', 'a,b', arrays, objects) as an object of folder links only; `files` only counted. */
-function mediaPopulate(populate: unknown, kind: 'file' | 'folder'): Record<string, unknown> | undefined {
+/**
+ * `populate` in any shape ('*', 'a,b', arrays, objects) cut to the folder tree: a file's folder,
+ * a folder's parent chain, and (top level of a folder read) the counts of its children and files.
+ * `level` 'tree' is a folder reached through a populate: only its parent chain.
+ */
+function mediaPopulate(populate: unknown, level: 'file' | 'folder' | 'tree'): Record<string, unknown> | undefined {
   if (populate === undefined || populate === null || populate === false || populate === '') return undefined;
   let asked: Record<string, unknown>;
-  if (populate === true || populate === '*') asked = kind === 'file' ? { folder: true } : { parent: true, children: { count: true }, files: { count: true } };
+  if (populate === true || populate === '*') asked = level === 'file' ? { folder: true } : level === 'folder' ? { parent: true, children: true, files: true } : { parent: true };
   else if (typeof populate === 'string') asked = Object.fromEntries(populate.split(',').map((k) => [k.trim(), true]));
   else if (Array.isArray(populate)) asked = Object.fromEntries(populate.filter((k) => typeof k === 'string').map((k) => [k, true]));
   else if (typeof populate === 'object') asked = populate as Record<string, unknown>;
   else return undefined;
   const out: Record<string, unknown> = {};
+  const chain = (value: unknown) => {
+    const nested = value && typeof value === 'object' ? mediaPopulate((value as any).populate, 'tree') : undefined;
+    return nested ? { populate: nested } : true;
+  };
   for (const [key, value] of Object.entries(asked)) {
-    if (key === 'files' && kind === 'folder') out.files = { count: true };
-    else if (key === 'children' && kind === 'folder' && (value as any)?.count) out.children = { count: true };
-    else if (FOLDER_LINKS.has(key)) {
-      const nested = value && typeof value === 'object' ? mediaPopulate((value as any).populate, 'folder') : undefined;
-      out[key] = nested ? { populate: nested } : true;
-    }
+    if (level === 'folder' && (key === 'files' || key === 'children')) out[key] = { count: true };
+    else if (key === 'parent' && level !== 'file') out.parent = chain(value);
+    else if (key === 'folder' && level === 'file') out.folder = chain(value);
   }
   return Object.keys(out).length ? out : undefined;
 }
