@@ -344,6 +344,9 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => async 
   if (worded) throw worded;
 };
 
+/** What Strapi says of a wrong account or password: admin login, users & permissions login. */
+export const STRAPI_CREDENTIAL_FAILURES: ReadonlySet<string> = new Set(['Invalid credentials', 'Invalid identifier or password']);
+
 /**
  * Strapi's own words on the login routes — "Invalid credentials", its rate limiter's "Too many
  * requests" — in Chinese with a code: the login page shows the message as it comes.
@@ -351,7 +354,7 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => async 
 function wordedLoginError(e: any): Error | undefined {
   if (e?.details?.code) return undefined;
   if (e?.message === 'Missing credentials') return new errors.ValidationError('请输入账号和密码', { code: 'LOGIN_INPUT_REQUIRED', errors: [] });
-  if (e?.message === 'Invalid credentials' || e?.message === 'Invalid identifier or password') {
+  if (STRAPI_CREDENTIAL_FAILURES.has(e?.message)) {
     return new errors.ValidationError('账号或密码错误', { code: 'INVALID_CREDENTIALS', errors: [] });
   }
   if (e?.name === 'RateLimitError' || (e?.status ?? e?.statusCode) === 429) {

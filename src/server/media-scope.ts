@@ -17,7 +17,7 @@ import { currentScope, outOfScopeError } from './scope';
 import { writeAudit } from './audit';
 import { SCOPE_COLUMNS, scopeColumnsOfSchool, scopeColumnsOfRegion, scopeFilter, isInScope, type UserScope } from '../domain/scope';
 
-import { FILE_UID } from './read-scope';
+import { FILE_UID, normalisePopulate } from './read-scope';
 
 export { FILE_UID };
 
@@ -134,25 +134,23 @@ export async function scopeFolderCounts(strapi: Core.Strapi, folders: any): Prom
 
 const HIDDEN_LINKS = new Set(['files', 'related']);
 
+const FOLDER_UID = 'plugin::upload.folder';
+
 /**
- * `populate` in any shape ('*', 'a,b', arrays, objects) cut to the folder tree: a file's folder,
- * a folder's parent chain, and (top level of a folder read) the counts of its children and files.
- * `level` 'tree' is a folder reached through a populate: only its parent chain.
+ * `populate` in any shape (read the way every read is: normalisePopulate) cut to the folder
+ * tree: a file's folder, a folder's parent chain, and (top level of a folder read) the counts of
+ * its children and files. `level` 'tree' is a folder reached through a populate: its parent chain.
  */
-function mediaPopulate(populate: unknown, level: 'file' | 'folder' | 'tree'): Record<string, unknown> | undefined {
-  if (populate === undefined || populate === null || populate === false || populate === '') return undefined;
-  let asked: Record<string, unknown>;
-  if (populate === true || populate === '*') asked = level === 'file' ? { folder: true } : level === 'folder' ? { parent: true, children: true, files: true } : { parent: true };
-  else if (typeof populate === 'string') asked = Object.fromEntries(populate.split(',').map((k) => [k.trim(), true]));
-  else if (Array.isArray(populate)) asked = Object.fromEntries(populate.filter((k) => typeof k === 'string').map((k) => [k, true]));
-  else if (typeof populate === 'object') asked = populate as Record<string, unknown>;
-  else return undefined;
+function mediaPopulate(strapi: Core.Strapi, populate: unknown, level: 'file' | 'folder' | 'tree'): Record<string, unknown> | undefined {
+  const asked = normalisePopulate(strapi, level === 'file' ? FILE_UID : FOLDER_UID, populate);
+  if (!asked) return undefined;
   const out: Record<string, unknown> = {};
   const chain = (value: unknown) => {
-    const nested = value && typeof value === 'object' ? mediaPopulate((value as any).populate, 'tree') : undefined;
+    const nested = value && typeof value === 'object' ? mediaPopulate(strapi, (value as any).populate, 'tree') : undefined;
     return nested ? { populate: nested } : true;
   };
   for (const [key, value] of Object.entries(asked)) {
+    if (value === false) continue;
     if (level === 'folder' && (key === 'files' || key === 'children')) out[key] = { count: true };
     else if (key === 'parent' && level !== 'file') out.parent = chain(value);
     else if (key === 'folder' && level === 'file') out.folder = chain(value);
@@ -176,10 +174,10 @@ function withoutHiddenLinks(value: unknown): unknown {
  * file's `folder.files` or `related` returned other regions' files and records in full. Kept:
  * the folder tree and counts; filters and sorts with no path through files or linked records.
  */
-export function mediaReadQuery(query: Record<string, any> | undefined, kind: 'file' | 'folder'): Record<string, any> {
+export function mediaReadQuery(strapi: Core.Strapi, query: Record<string, any> | undefined, kind: 'file' | 'folder'): Record<string, any> {
   const out: Record<string, any> = { ...(query ?? {}) };
   if ('populate' in out) {
-    const populate = mediaPopulate(out.populate, kind);
+    const populate = mediaPopulate(strapi, out.populate, kind);
     if (populate) out.populate = populate;
     else delete out.populate;
   }

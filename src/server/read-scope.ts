@@ -23,7 +23,7 @@ function targetFilter(target: string | undefined, scope: UserScope) {
 export const targetOf = (attr: any): string | undefined => (attr?.type === 'media' ? FILE_UID : attr?.type === 'relation' ? attr.target : undefined);
 
 /** Turns every populate shape into `{ attr: true | {...} }`. */
-function normalisePopulate(strapi: Core.Strapi, uid: string, populate: any): Record<string, any> | undefined {
+export function normalisePopulate(strapi: Core.Strapi, uid: string, populate: any): Record<string, any> | undefined {
   if (populate === undefined || populate === null || populate === false) return undefined;
   const attrs: Record<string, any> = (strapi.getModel(uid as any) as any)?.attributes ?? {};
   const all = () => Object.fromEntries(Object.keys(attrs).filter((k) => POPULATABLE.has(attrs[k].type)).map((k) => [k, true]));

@@ -163,6 +163,15 @@ describe('upload admin routes refuse files outside the caller’s scope', () => 
     expect(one.body.data.files).toEqual({ count: 1 });
     const files = await api.get(`/upload/files?filters[folderPath][$eq]=${encodeURIComponent(folder.path)}`);
     expect(files.body.results.map((f: any) => f.id)).toEqual([mine.id]);
+    // What the media library itself asks for still works: the folder tree with counts, a file's folder.
+    const panelFolder = await api.get(`/upload/folders/${folder.id}?populate[parent][populate][parent]=*&populate[children][count]=true&populate[files][count]=true`);
+    expect(panelFolder.status, JSON.stringify(panelFolder.body)).toBe(200);
+    expect(panelFolder.body.data).toMatchObject({ id: folder.id, children: { count: 0 }, files: { count: 1 } });
+    const panelFolders = await api.get('/upload/folders?sort=name:ASC&populate[parent]=true');
+    expect(panelFolders.status).toBe(200);
+    expect(panelFolders.body.data.find((f: any) => f.id === folder.id)).toMatchObject({ files: { count: 1 } });
+    const panelFiles = await api.get(`/upload/files?populate[folder]=true&filters[folderPath][$eq]=${encodeURIComponent(folder.path)}`);
+    expect(panelFiles.body.results.map((f: any) => [f.id, f.folder?.id])).toEqual([[mine.id, folder.id]]);
     // A name filter through the folder's files is dropped, not answered: the same rows as without it.
     const filtered = await api.get(`/upload/folders?filters[files][name][$eq]=no-such-file.png`);
     expect(filtered.body.data.some((f: any) => f.id === folder.id)).toBe(true);

@@ -49,7 +49,7 @@ export default (plugin: any) => {
 
   // The files list: no populate or filter through files of a folder or linked records.
   around('admin-file', 'find', async (ctx, run) => {
-    ctx.request.query = mediaReadQuery(ctx.request.query, 'file');
+    ctx.request.query = mediaReadQuery(strapi, ctx.request.query, 'file');
     return run();
   });
 
@@ -134,7 +134,7 @@ export default (plugin: any) => {
   }
   for (const action of ['find', 'findOne']) {
     around('admin-folder', action, async (ctx, run) => {
-      ctx.request.query = mediaReadQuery(ctx.request.query, 'folder');
+      ctx.request.query = mediaReadQuery(strapi, ctx.request.query, 'folder');
       const result = await run();
       await scopeFolderCounts(strapi, ctx.body?.data);
       return result;

@@ -9,6 +9,7 @@
 import { errors } from '@strapi/utils';
 import {
   accountKey, assertLoginInput, assertMailForReset, assertNotLocked, assertStrongPassword, clientIp, onLoginFailure, onLoginSuccess,
+  STRAPI_CREDENTIAL_FAILURES,
 } from '../../server/account-security';
 
 type Action = (ctx: any, next?: any) => Promise<any>;
@@ -34,7 +35,7 @@ const checkingPassword = (strapi: any, action: Action): Action => async (ctx, ne
 // below it into a bare 403 without details.
 
 /** Strapi's answer for an unknown identifier or a wrong password (the only credential failure). */
-const isCredentialFailure = (e: any) => e instanceof errors.ValidationError && e.message === 'Invalid identifier or password';
+const isCredentialFailure = (e: any) => e instanceof errors.ValidationError && STRAPI_CREDENTIAL_FAILURES.has(e.message);
 
 export default (plugin: any) => {
   const attrs = plugin.contentTypes.user.schema.attributes;
